@@ -1,0 +1,201 @@
+"""The batch training run: data → features → cross-validation → threshold → final model → artifact."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.metrics import roc_auc_score
+
+from scoring import explain, reference
+from scoring.data import load_tables
+from scoring.features import (
+    KEY,
+    TARGET,
+    application_categoricals,
+    application_features,
+    build_feature_frame,
+    category_levels,
+    feature_names,
+    model_matrix,
+)
+from scoring.model import calibration, threshold, training
+from scoring.model.artifacts import save_artifact
+from scoring.progress import StepReporter
+
+TRUTH_FILE = "truth.csv"
+TRUTH_COLUMN = "TRUE_PROBABILITY_OF_DEFAULT"
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    n_folds: int = 5
+    seed: int = 0
+    threads: int | None = None
+    reference_sample_size: int = reference.SAMPLE_SIZE
+
+
+def data_fingerprint(data_dir: Path) -> str:
+    """sha256 over the CSV files (name and bytes), so a model card names its exact data."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(data_dir).glob("*.csv")):
+        if path.name == TRUTH_FILE:
+            continue
+        digest.update(path.name.encode())
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 22), b""):
+                digest.update(block)
+    return digest.hexdigest()
+
+
+def _oracle_auc(data_dir: Path, train_ids: np.ndarray, y: np.ndarray) -> float | None:
+    truth_path = Path(data_dir) / TRUTH_FILE
+    if not truth_path.exists():
+        return None
+    truth = pl.read_csv(truth_path).select(KEY, TRUTH_COLUMN)
+    joined = pl.DataFrame({KEY: train_ids, "y": y}).join(truth, on=KEY, how="left")
+    if joined[TRUTH_COLUMN].null_count():
+        return None
+    return float(roc_auc_score(joined["y"].to_numpy(), joined[TRUTH_COLUMN].to_numpy()))
+
+
+def _library_versions() -> dict[str, str]:
+    names = ("xgboost", "scikit-learn", "polars", "pandas", "numpy")
+    return {name: metadata.version(name) for name in names} | {"python": platform.python_version()}
+
+
+def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None = None,
+          progress: bool = True) -> Path:
+    """Run the whole batch pipeline and write artifacts/<version>/; returns its directory."""
+    options = options or TrainingOptions()
+    steps = StepReporter(enabled=progress)
+    started = time.perf_counter()
+    data_dir = Path(data_dir)
+
+    with steps.step("Chargement et validation des tables / loading and validating tables"):
+        tables = load_tables(data_dir)
+    with steps.step("Construction des variables / building features"):
+        features, aggregates = build_feature_frame(tables)
+        application_only = application_features(tables["application_train"]).collect(
+            engine="streaming"
+        )
+    names = feature_names(features)
+    X = model_matrix(features, names)
+    y = features[TARGET].to_numpy().astype(int)
+    train_ids = features[KEY].to_numpy()
+    folds = training.stratified_folds(y, options.n_folds, options.seed)
+    params = training.xgboost_params(options.seed, options.threads)
+
+    with steps.step("Validation croisée XGBoost / XGBoost cross-validation",
+                    total=options.n_folds) as handle:
+        cv = training.cross_validate(X, y, folds, params, on_fold_done=lambda *_: handle.advance())
+    choice = threshold.choose_threshold(y, cv.out_of_fold)
+
+    with steps.step("Modèles de référence / baselines", total=None):
+        app_names = [c for c in feature_names(application_only) if c in names]
+        baselines = training.baseline_auc(X[app_names], y, folds)
+
+    with steps.step("Modèle final / final model"):
+        rounds = training.final_rounds(cv)
+        booster = training.fit_final_model(X, y, params, rounds)
+
+    with steps.step("Explications SHAP et population de référence / SHAP and reference population"):
+        sample_idx = reference.reference_sample_indices(
+            y, options.reference_sample_size, options.seed
+        )
+        X_sample = X.iloc[sample_idx]
+        importance = explain.global_importance(booster, X_sample)
+        distributions = reference.feature_distributions(X, y)
+        sample = X_sample.copy()
+        sample.insert(0, KEY, train_ids[sample_idx])
+        sample[TARGET] = y[sample_idx]
+        sample["PROBABILITY_OF_DEFAULT"] = training.predict_proba(booster, X_sample)
+
+    with steps.step("Empreinte des données / data fingerprint"):
+        data_hash = data_fingerprint(data_dir)
+    oracle = _oracle_auc(data_dir, train_ids, y)
+    source = "synthetic" if oracle is not None else "kaggle"
+    created = datetime.now(UTC)
+    version = f"{source}-{created:%Y%m%dT%H%M%S}-{data_hash[:8]}"
+
+    decision = {
+        "threshold": choice.threshold,
+        "review_low": choice.review_low,
+        "review_high": choice.review_high,
+        "review_cost_tolerance": threshold.REVIEW_COST_TOLERANCE,
+        "false_negative_cost": threshold.FALSE_NEGATIVE_COST,
+        "false_positive_cost": threshold.FALSE_POSITIVE_COST,
+        "rule": "refused if p >= review_high; to_review if review_low <= p < review_high; else granted",
+    }
+    reliability = calibration.reliability_curve(y, cv.out_of_fold)
+    card: dict[str, Any] = {
+        "model_version": version,
+        "created_at": created.isoformat(),
+        "data": {
+            "source": source,
+            "directory": str(data_dir),
+            "sha256": data_hash,
+            "rows": {name: int(frame.select(pl.len()).collect().item())
+                     for name, frame in tables.items()},
+            "train_applications": len(y),
+            "default_rate": float(y.mean()),
+        },
+        "model": {
+            "algorithm": "xgboost",
+            "params": {k: v for k, v in params.items() if k != "nthread"},
+            "boosting_rounds": rounds,
+            "n_features": len(names),
+        },
+        "cv_auc": {
+            "mean": cv.auc_mean,
+            "std": cv.auc_std,
+            "per_fold": cv.fold_auc,
+            "n_folds": options.n_folds,
+            "best_rounds_per_fold": cv.best_rounds,
+        },
+        "oracle_auc": oracle,
+        "baselines_auc": baselines,
+        "threshold": {
+            "value": choice.threshold,
+            "review_band": [choice.review_low, choice.review_high],
+            "business_cost_oof": choice.cost,
+            "business_cost_per_application": choice.cost_per_application,
+            "cost_if_all_granted": threshold.business_cost(y, cv.out_of_fold, 1.1),
+        },
+        "calibration": {
+            "brier_score": calibration.brier_score(y, cv.out_of_fold),
+            "expected_calibration_error": calibration.expected_calibration_error(y, cv.out_of_fold),
+            "mean_predicted": float(cv.out_of_fold.mean()),
+        },
+        "training_seconds": round(time.perf_counter() - started, 1),
+        "step_seconds": {k: round(v, 1) for k, v in steps.durations.items()},
+        "library_versions": _library_versions(),
+        "machine": {"platform": platform.platform(), "processor": platform.machine()},
+    }
+    directory = Path(artifact_root) / version
+    save_artifact(
+        directory,
+        booster=booster,
+        feature_names=names,
+        categories={c: category_levels(c) for c in application_categoricals() if c in names},
+        side_aggregates=aggregates,
+        decision=decision,
+        global_importance={k: float(v) for k, v in importance.items()},
+        reference_distributions=distributions,
+        reference_sample=sample.reset_index(drop=True),
+        extra_json={
+            "cost_curve.json": threshold.downsample_curve(choice.thresholds, choice.costs),
+            "reliability_curve.json": reliability,
+        },
+        model_card=card,
+    )
+    return directory
+
