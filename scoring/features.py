@@ -62,7 +62,7 @@ def application_categoricals() -> list[str]:
     return [
         c.name
         for c in TABLES["application_train"].columns
-        if c.dtype == "str" and c.name not in _DROPPED_APPLICATION_COLUMNS
+        if c.is_categorical and c.name not in _DROPPED_APPLICATION_COLUMNS
     ]
 
 

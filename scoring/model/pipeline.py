@@ -84,9 +84,6 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         tables = load_tables(data_dir)
     with steps.step("Construction des variables / building features"):
         features, aggregates = build_feature_frame(tables)
-        application_only = application_features(tables["application_train"]).collect(
-            engine="streaming"
-        )
     names = feature_names(features)
     X = model_matrix(features, names)
     y = features[TARGET].to_numpy().astype(int)
@@ -100,7 +97,8 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
     choice = threshold.choose_threshold(y, cv.out_of_fold)
 
     with steps.step("Modèles de référence / baselines", total=None):
-        app_names = [c for c in feature_names(application_only) if c in names]
+        application_columns = application_features(tables["application_train"]).collect_schema().names()
+        app_names = [c for c in names if c in application_columns]
         baselines = training.baseline_auc(X[app_names], y, folds)
 
     with steps.step("Modèle final / final model"):

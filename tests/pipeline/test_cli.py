@@ -1,0 +1,25 @@
+from scoring.cli import main
+
+
+def test_train_on_a_missing_directory_is_a_clear_error(tmp_path, capsys):
+    code = main(["train", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path / "a")])
+    assert code == 2
+    output = capsys.readouterr().out
+    assert "application_train" in output or "nowhere" in output
+    assert "Traceback" not in output
+
+
+def test_card_prints_the_model_card(trained_artifact, capsys):
+    assert main(["card", str(trained_artifact)]) == 0
+    output = capsys.readouterr().out
+    assert "AUC" in output and "Seuil" in output
+
+
+def test_card_without_model_says_how_to_build_one(tmp_path, capsys):
+    assert main(["card", str(tmp_path)]) == 2
+    assert "credit-scoring demo" in capsys.readouterr().out
+
+
+def test_bad_arguments_are_refused(tmp_path, capsys):
+    assert main(["train", "--data-dir", str(tmp_path), "--folds", "1"]) == 2
+    assert "--folds" in capsys.readouterr().out

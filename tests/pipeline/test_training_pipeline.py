@@ -1,0 +1,75 @@
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from scoring.features import FEATURE_PIPELINE_VERSION
+from scoring.model.artifacts import REQUIRED_FILES, ArtifactError, load_artifact, resolve_artifact_dir
+
+
+def test_end_to_end_training_writes_a_complete_model_card(trained_artifact):
+    card = json.loads((trained_artifact / "model_card.json").read_text())
+    assert card["data"]["source"] == "synthetic"
+    assert card["data"]["train_applications"] == 3_000
+    assert len(card["data"]["sha256"]) == 64
+    assert card["cv_auc"]["n_folds"] == 3 and len(card["cv_auc"]["per_fold"]) == 3
+    assert 0.6 < card["cv_auc"]["mean"] <= 1.0
+    assert card["oracle_auc"] is not None and card["oracle_auc"] > card["baselines_auc"]["dummy_prior"]["auc_mean"]
+    assert card["baselines_auc"]["dummy_prior"]["auc_mean"] == pytest.approx(0.5)
+    assert card["baselines_auc"]["logistic_application"]["auc_mean"] > 0.55
+    threshold = card["threshold"]
+    assert 0 < threshold["value"] < 1
+    assert threshold["review_band"][0] <= threshold["value"] <= threshold["review_band"][1]
+    assert threshold["business_cost_oof"] <= threshold["cost_if_all_granted"]
+    assert 0 < card["calibration"]["brier_score"] < 0.2
+    assert 0 <= card["calibration"]["expected_calibration_error"] < 0.1
+    assert card["model"]["n_features"] > 100
+    for library in ("xgboost", "polars", "scikit-learn"):
+        assert card["library_versions"][library]
+
+
+def test_artifact_loads_with_reference_population(trained_artifact):
+    artifact = load_artifact(trained_artifact.parent)  # via the LATEST pointer
+    assert artifact.path == trained_artifact
+    assert len(artifact.reference_sample) == 800
+    assert artifact.reference_sample["TARGET"].mean() == pytest.approx(
+        json.loads((trained_artifact / "model_card.json").read_text())["data"]["default_rate"], abs=0.01
+    )
+    amount = artifact.reference_distributions["AMT_CREDIT"]
+    assert amount["kind"] == "numeric"
+    histogram = amount["histogram"]
+    assert sum(histogram["count_repaid"]) + sum(histogram["count_default"]) == 3_000
+    gender = artifact.reference_distributions["CODE_GENDER"]
+    assert gender["kind"] == "categorical" and {"F", "M"} <= {lvl["level"] for lvl in gender["levels"]}
+    curve = json.loads((trained_artifact / "cost_curve.json").read_text())
+    assert len(curve) == 201
+    costs = np.array([point["cost"] for point in curve])
+    card = json.loads((trained_artifact / "model_card.json").read_text())
+    assert costs.min() >= card["threshold"]["business_cost_oof"]
+
+
+@pytest.mark.parametrize("broken", ["pipeline_version", "missing_file", "feature_count"])
+def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_path, broken):
+    copy = tmp_path / "artifact"
+    shutil.copytree(trained_artifact, copy)
+    features_path = copy / "features.json"
+    features = json.loads(features_path.read_text())
+    if broken == "pipeline_version":
+        features["feature_pipeline_version"] = FEATURE_PIPELINE_VERSION + 1
+        features_path.write_text(json.dumps(features))
+        message = "feature pipeline version"
+    elif broken == "missing_file":
+        (copy / REQUIRED_FILES[0]).unlink()
+        message = "incomplete"
+    else:
+        features["feature_names"] = features["feature_names"][:-1]
+        features_path.write_text(json.dumps(features))
+        message = "expects"
+    with pytest.raises(ArtifactError, match=message):
+        load_artifact(copy)
+
+
+def test_directory_without_artifact_names_the_fix(tmp_path):
+    with pytest.raises(ArtifactError, match="credit-scoring demo"):
+        resolve_artifact_dir(tmp_path)
