@@ -44,7 +44,8 @@ _DROPPED_APPLICATION_COLUMNS = tuple(
 
 def replace_sentinels(frame: pl.LazyFrame | pl.DataFrame, table: str) -> Any:
     """Turn the 365243 'no date' sentinel into null: the only place this happens."""
-    columns = [c.name for c in TABLES[table].columns if c.sentinel and c.name in frame.columns]
+    present = set(frame.collect_schema().names())
+    columns = [c.name for c in TABLES[table].columns if c.sentinel and c.name in present]
     if not columns:
         return frame
     return frame.with_columns(
@@ -74,7 +75,8 @@ def category_levels(column: str) -> list[str]:
 def application_features(application: pl.LazyFrame | pl.DataFrame) -> Any:
     """Row-wise features of the application table (works on a lazy or eager frame)."""
     frame = replace_sentinels(application, "application_train")
-    frame = frame.drop([c for c in _DROPPED_APPLICATION_COLUMNS if c in frame.columns])
+    present = set(frame.collect_schema().names())
+    frame = frame.drop([c for c in _DROPPED_APPLICATION_COLUMNS if c in present])
     ext = [pl.col("EXT_SOURCE_1"), pl.col("EXT_SOURCE_2"), pl.col("EXT_SOURCE_3")]
     years_birth = -pl.col("DAYS_BIRTH") / 365.25
     return frame.with_columns(

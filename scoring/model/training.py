@@ -28,7 +28,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "tree_method": "hist",
     "learning_rate": 0.08,
     "max_depth": 6,
-    "min_child_weight": 20,
+    "min_child_weight": 5,
     "subsample": 0.8,
     "colsample_bytree": 0.5,
     "reg_lambda": 5.0,

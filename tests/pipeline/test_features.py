@@ -116,3 +116,13 @@ def test_real_kaggle_samples_go_through_loader_and_features(shared_samples, tmp_
     assert matrix["CODE_GENDER"].dtype.name == "category"
     assert not matrix["CODE_GENDER"].isna().any(), "every real level is a known category"
     assert (features["DAYS_EMPLOYED"] == SENTINEL_DAYS).sum() == 0
+
+
+def test_every_model_feature_has_a_french_and_an_english_label(batch):
+    from scoring.feature_labels import feature_label
+
+    features, _ = batch
+    for name in feature_names(features):
+        french, english = feature_label(name, "fr"), feature_label(name, "en")
+        assert french != name and english != name, f"{name} has no label"
+        assert french != english or name.startswith("FLAG_DOCUMENT"), f"{name}: French label not translated"
