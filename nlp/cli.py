@@ -1,0 +1,112 @@
+"""Command line: `python -m nlp compare --data PATH --out reports/nlp/ [--quick] [--model t5-small]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+
+# Offline by default: the comparison never needs the Hub (pass --online to allow --model downloads).
+_OFFLINE_VARS = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m nlp", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    cmp_ = sub.add_parser("compare", help="run every method on the shared folds and write reports")
+    cmp_.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
+    cmp_.add_argument("--out", required=True, type=Path, help="output directory (results.json, results.md, PNGs)")
+    cmp_.add_argument("--quick", action="store_true", help="smoke run (<3 min): subsample, tiny models")
+    cmp_.add_argument("--model", action="append", default=[], metavar="ID_OR_DIR",
+                      help="also fine-tune this pretrained T5 (Hub id such as t5-small or "
+                           "google/flan-t5-small, or a local directory); repeatable")
+    cmp_.add_argument("--online", action="store_true", help="allow Hugging Face Hub downloads for --model")
+    cmp_.add_argument("--methods", default=None,
+                      help="comma-separated subset of bow_logreg,tfidf_linear,minilm_logreg,t5_scratch,"
+                           "t5_span_pretrained (default: all)")
+    cmp_.add_argument("--folds", type=int, default=5, help="number of stratified folds (default 5)")
+    cmp_.add_argument("--transformer-folds", type=int, default=None,
+                      help="how many of those folds the T5 methods run on (default 3, quick 2)")
+    cmp_.add_argument("--seed", type=int, default=42)
+    cmp_.add_argument("--t5-size", choices=["tiny", "mini", "small-cpu"], default=None)
+    cmp_.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs for the offline T5 variants")
+    cmp_.add_argument("--pretrained-epochs", type=float, default=None, help="fine-tuning epochs for --model")
+    cmp_.add_argument("--pretrain-steps", type=int, default=None, help="span-corruption steps for variant (b)")
+    cmp_.add_argument("--max-input-len", type=int, default=None, help="input tokens kept per text")
+    cmp_.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    return parser
+
+
+def _config(args: argparse.Namespace, argv: list[str]):
+    from dataclasses import replace
+
+    from nlp.compare import CLASSIC, T5_OFFLINE, CompareConfig
+
+    cfg = CompareConfig.quick_defaults(args.data, args.out) if args.quick else CompareConfig(args.data, args.out)
+    known = [*CLASSIC, *T5_OFFLINE]
+    methods = cfg.methods
+    if args.methods:
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        unknown = [m for m in methods if m not in known]
+        if unknown:
+            raise SystemExit(f"error: unknown method(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+    plan = cfg.t5
+    settings = plan.settings
+    if args.epochs is not None:
+        settings = replace(settings, epochs=args.epochs)
+    if args.max_input_len is not None:
+        settings = replace(settings, max_input_len=args.max_input_len)
+    pre_settings = plan.pretrained_settings
+    if args.pretrained_epochs is not None:
+        pre_settings = replace(pre_settings, epochs=args.pretrained_epochs)
+    plan = replace(
+        plan, settings=settings, pretrained_settings=pre_settings,
+        size=args.t5_size or plan.size,
+        pretrain_steps=args.pretrain_steps if args.pretrain_steps is not None else plan.pretrain_steps,
+    )
+    return replace(
+        cfg, methods=methods, pretrained_models=list(args.model), n_splits=args.folds, seed=args.seed,
+        transformer_folds=args.transformer_folds or cfg.transformer_folds, t5=plan, threads=args.threads,
+        command="python -m nlp " + " ".join(shlex.quote(a) for a in argv),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    if not args.online:
+        for var in _OFFLINE_VARS:
+            os.environ.setdefault(var, "1")
+
+    from rich.console import Console
+
+    from nlp.compare import Comparison, write_results
+    from nlp.data import DataError
+    from nlp.embeddings import EmbeddingModelError
+    from nlp.report import write_reports
+    from nlp.t5_model import ModelLoadError, load_pretrained_t5
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # one progress display (rich), not per-save tqdm bars
+    # Under nohup the console is a file: keep one log line per event instead of wrapping at 80.
+    console = Console() if sys.stdout.isatty() else Console(width=200)
+    try:
+        cfg = _config(args, argv)
+        for model_id in cfg.pretrained_models:
+            # Fail before an hour of CPU, not after: check the checkpoint loads now.
+            load_pretrained_t5(model_id)
+        comparison = Comparison(cfg, console)
+        console.log(f"{len(comparison.corpus)} texts, {len(comparison.corpus.label_names)} categories, "
+                    f"methods: {', '.join(comparison.methods)}; headline folds {comparison.headline_folds()}")
+        results = comparison.run()
+    except (DataError, ModelLoadError, EmbeddingModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    path = write_results(results, cfg.out)
+    written = write_reports(results, cfg.out)
+    console.log(f"wrote {path} and {len(written)} report files in {cfg.out} "
+                f"({results['meta']['total_time_s'] / 60:.1f} min)")
+    return 0

@@ -1,0 +1,224 @@
+"""One runner per method. Each takes a train and a test Corpus and returns a FoldResult.
+
+All runners follow the same contract so the comparison loop can treat them alike: timings are
+measured here (training includes tokenizer training / pretraining / feature fitting; inference
+is the whole test-fold prediction divided by the number of test texts).
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from nlp.baseline import bow_search, describe_best, linear_param_count, tfidf_search
+from nlp.data import Corpus
+from nlp.embeddings import dir_size, embedding_classifier, encode, load_minilm, minilm_param_count, minilm_path
+from nlp.metrics import fold_metrics, pickled_size, saved_pretrained_size
+from nlp.t5_model import T5_SIZES, build_scratch_t5, count_parameters, load_pretrained_t5
+from nlp.t5_predict import generate_labels, rank_label_scores
+from nlp.t5_tokenizer import train_t5_tokenizer
+from nlp.t5_train import TrainSettings, finetune_text_to_text, pretrain_span_corruption, steps_per_epoch
+
+StepCallback = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class FoldResult:
+    y_pred: np.ndarray
+    train_time_s: float
+    infer_time_per_text_s: float
+    params: int
+    size_on_disk_bytes: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def metrics(self, test: Corpus) -> dict[str, Any]:
+        out = fold_metrics(test.labels, self.y_pred, len(test.label_names))
+        out.update(
+            train_time_s=self.train_time_s,
+            infer_ms_per_text=1000.0 * self.infer_time_per_text_s,
+            **self.extra,
+        )
+        return out
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[Any, float]:
+    start = time.perf_counter()
+    value = fn()
+    return value, time.perf_counter() - start
+
+
+# ---------------------------------------------------------------- classic baselines
+
+def run_sklearn_search(
+    make_search: Callable[..., Any], train: Corpus, test: Corpus, quick: bool, seed: int
+) -> FoldResult:
+    search = make_search(seed=seed, quick=quick)
+    _, t_train = _timed(lambda: search.fit(train.texts, train.labels))
+    y_pred, t_inf = _timed(lambda: search.predict(test.texts))
+    return FoldResult(
+        y_pred=np.asarray(y_pred), train_time_s=t_train, infer_time_per_text_s=t_inf / len(test),
+        params=linear_param_count(search), size_on_disk_bytes=pickled_size(search.best_estimator_),
+        extra={"best_params": describe_best(search)},
+    )
+
+
+def run_tfidf(train: Corpus, test: Corpus, quick: bool = False, seed: int = 0) -> FoldResult:
+    return run_sklearn_search(tfidf_search, train, test, quick, seed)
+
+
+def run_bow(train: Corpus, test: Corpus, quick: bool = False, seed: int = 0) -> FoldResult:
+    return run_sklearn_search(bow_search, train, test, quick, seed)
+
+
+# ---------------------------------------------------------------- MiniLM embeddings
+
+class MiniLMCache:
+    """Encodes every text once: the encoder is frozen and sees no labels, so sharing is leak-free.
+
+    The per-text encoding time is charged to each fold's training (n_train texts) and inference.
+    """
+
+    def __init__(self, corpus: Corpus, max_seq_length: int = 256) -> None:
+        self.model = load_minilm(max_seq_length)
+        self._index = {cid: i for i, cid in enumerate(corpus.ids)}
+        self.embeddings, seconds = _timed(lambda: encode(self.model, corpus.texts))
+        self.encode_s_per_text = seconds / len(corpus)
+        self.params = minilm_param_count(self.model)
+        self.size = dir_size(minilm_path())
+
+    def rows(self, corpus: Corpus) -> np.ndarray:
+        return self.embeddings[[self._index[i] for i in corpus.ids]]
+
+
+def run_minilm(train: Corpus, test: Corpus, cache: MiniLMCache, quick: bool = False, seed: int = 0) -> FoldResult:
+    clf = embedding_classifier(seed=seed, quick=quick)
+    _, t_fit = _timed(lambda: clf.fit(cache.rows(train), train.labels))
+    y_pred, t_pred = _timed(lambda: clf.predict(cache.rows(test)))
+    head = clf.best_estimator_
+    return FoldResult(
+        y_pred=np.asarray(y_pred),
+        train_time_s=t_fit + cache.encode_s_per_text * len(train),
+        infer_time_per_text_s=cache.encode_s_per_text + t_pred / len(test),
+        params=cache.params + int(head.coef_.size + head.intercept_.size),
+        size_on_disk_bytes=cache.size + pickled_size(head),
+        extra={"best_params": {"C": float(clf.best_params_["C"]), "inner_cv_f1_macro": float(clf.best_score_)}},
+    )
+
+
+# ---------------------------------------------------------------- T5
+
+@dataclass(frozen=True)
+class T5Plan:
+    size: str = "mini"
+    vocab_size: int = 8000
+    pretrain_steps: int = 1000
+    min_finetune_steps: int = 300
+    settings: TrainSettings = field(default_factory=TrainSettings)
+    # Pretrained checkpoints need a gentler learning rate and fewer epochs than from-scratch models.
+    pretrained_settings: TrainSettings = field(
+        default_factory=lambda: TrainSettings(epochs=5, learning_rate=3e-4)
+    )
+
+
+def _settings_with_min_steps(settings: TrainSettings, n_train: int, min_steps: int) -> TrainSettings:
+    # Small training sets (learning curve) get more epochs so every model sees >= min_steps updates.
+    spe = steps_per_epoch(n_train, settings.batch_size)
+    epochs = max(settings.epochs, min_steps / spe)
+    return TrainSettings(**{**settings.__dict__, "epochs": float(epochs)})
+
+
+def _evaluate_t5(model, tokenizer, test: Corpus, max_len: int) -> tuple[np.ndarray, float, dict[str, Any]]:
+    scores, t_rank = _timed(lambda: rank_label_scores(model, tokenizer, test.texts, test.label_names, max_len))
+    (raw, gen_ids), t_gen = _timed(lambda: generate_labels(model, tokenizer, test.texts, test.label_names, max_len))
+    extra = {
+        "invalid_generation_rate": float(np.mean(gen_ids < 0)),
+        "generation_accuracy": float(np.mean(gen_ids == test.labels)),
+        "generation_ms_per_text": 1000.0 * t_gen / len(test),
+        "invalid_generation_examples": sorted({r for r, g in zip(raw, gen_ids, strict=True) if g < 0})[:10],
+    }
+    return scores.argmax(axis=1), t_rank / len(test), extra
+
+
+def _targets(corpus: Corpus) -> list[str]:
+    return [corpus.label_names[i] for i in corpus.labels]
+
+
+class T5Runner:
+    """Variant (a) scratch, (b) span-corruption pretrained then fine-tuned, or a Hub checkpoint."""
+
+    def __init__(self, plan: T5Plan, on_step: StepCallback | None = None) -> None:
+        self.plan = plan
+        self.on_step = on_step
+        # Learning-curve runs on a fold reuse that fold's tokenizer / pretrained weights.
+        self._fold_state: dict[tuple[str, int], tuple[Any, dict[str, torch.Tensor], float, dict]] = {}
+
+    def _cb(self, phase: str):
+        if self.on_step is None:
+            return None
+        return lambda done, total: self.on_step(phase, done, total)
+
+    def _prepare_scratch(self, variant: str, fold: int, unlabelled: Corpus, seed: int):
+        key = (variant, fold)
+        if key in self._fold_state:
+            tok, state, t_prep, info = self._fold_state[key]
+            model = build_scratch_t5(tok, T5_SIZES[self.plan.size])
+            model.load_state_dict(state)
+            return model, tok, t_prep, info
+        start = time.perf_counter()
+        tok = train_t5_tokenizer(unlabelled.texts, self.plan.vocab_size, extra_texts=unlabelled.label_names)
+        torch.manual_seed(seed)
+        model = build_scratch_t5(tok, T5_SIZES[self.plan.size])
+        info: dict[str, Any] = {"vocab_size": len(tok)}
+        if variant == "span":
+            pt_settings = TrainSettings(**{**self.plan.settings.__dict__, "seed": seed})
+            losses, t_pt = _timed(
+                lambda: pretrain_span_corruption(
+                    model, tok, unlabelled.texts, self.plan.pretrain_steps, pt_settings, self._cb("pretrain")
+                )
+            )
+            info.update(pretrain_time_s=t_pt, pretrain_steps=self.plan.pretrain_steps,
+                        pretrain_loss_first=losses[0] if losses else None,
+                        pretrain_loss_last=losses[-1] if losses else None)
+        t_prep = time.perf_counter() - start
+        self._fold_state[key] = (tok, copy.deepcopy(model.state_dict()), t_prep, info)
+        return model, tok, t_prep, dict(info)
+
+    def run_scratch(self, variant: str, fold: int, train: Corpus, test: Corpus, unlabelled: Corpus,
+                    seed: int = 0) -> FoldResult:
+        """variant 'scratch' or 'span'; `unlabelled` = the full training fold (texts only)."""
+        model, tok, t_prep, info = self._prepare_scratch(variant, fold, unlabelled, seed)
+        settings = _settings_with_min_steps(
+            TrainSettings(**{**self.plan.settings.__dict__, "seed": seed}), len(train), self.plan.min_finetune_steps
+        )
+        losses, t_ft = _timed(
+            lambda: finetune_text_to_text(model, tok, train.texts, _targets(train), settings, self._cb("finetune"))
+        )
+        y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len)
+        extra.update(info, finetune_time_s=t_ft, finetune_epochs=settings.epochs,
+                     finetune_loss_last=losses[-1] if losses else None)
+        return FoldResult(
+            y_pred=y_pred, train_time_s=t_prep + t_ft, infer_time_per_text_s=t_inf,
+            params=count_parameters(model), size_on_disk_bytes=saved_pretrained_size(model, tok), extra=extra,
+        )
+
+    def run_pretrained(self, name_or_dir: str, train: Corpus, test: Corpus, seed: int = 0) -> FoldResult:
+        torch.manual_seed(seed)
+        (model, tok), t_load = _timed(lambda: load_pretrained_t5(name_or_dir))
+        settings = TrainSettings(**{**self.plan.pretrained_settings.__dict__, "seed": seed,
+                                    "max_input_len": self.plan.settings.max_input_len})
+        losses, t_ft = _timed(
+            lambda: finetune_text_to_text(model, tok, train.texts, _targets(train), settings, self._cb("finetune"))
+        )
+        y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len)
+        extra.update(load_time_s=t_load, finetune_time_s=t_ft, finetune_epochs=settings.epochs,
+                     finetune_loss_last=losses[-1] if losses else None)
+        return FoldResult(
+            y_pred=y_pred, train_time_s=t_ft, infer_time_per_text_s=t_inf,
+            params=count_parameters(model), size_on_disk_bytes=saved_pretrained_size(model, tok), extra=extra,
+        )

@@ -1,0 +1,150 @@
+"""Markdown table and PNG figures from results.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # headless: runs under nohup / CI without a display
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def _pm(s: dict[str, float], fmt: str = "{:.3f}") -> str:
+    return f"{fmt.format(s['mean'])} ± {fmt.format(s['std'])}"
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB"
+
+
+def _params(n: int) -> str:
+    return f"{n / 1e6:.2f} M" if n >= 1e5 else f"{n / 1e3:.0f} k"
+
+
+def results_table(results: dict[str, Any], key: str) -> str:
+    lines = [
+        "| Method | Accuracy | Macro-F1 | Train time / fold | Inference / text | Parameters "
+        "| Size on disk | Invalid free generation |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, m in results["methods"].items():
+        s = m[key]
+        inv = _pm(s["invalid_generation_rate"], "{:.1%}") if "invalid_generation_rate" in s else "n/a"
+        lines.append(
+            f"| {name} | {_pm(s['accuracy'])} | {_pm(s['f1_macro'])} | {s['train_time_s']['mean']:.1f} s "
+            f"| {s['infer_ms_per_text']['mean']:.2f} ms | {_params(m['params'])} "
+            f"| {_size(m['size_on_disk_bytes'])} | {inv} |"
+        )
+    return "\n".join(lines)
+
+
+def render_markdown(results: dict[str, Any]) -> str:
+    meta, proto = results["meta"], results["protocol"]
+    mach = meta["machine"]
+    head = proto["headline_folds"]
+    lines = [
+        "# NLP comparison: T5 text-to-text vs bag of words (Flipkart, 7 categories)",
+        "",
+        f"- Run: {meta['date_utc']}, total {meta['total_time_s'] / 60:.1f} min"
+        + (" (quick smoke mode: subsample, tiny models, numbers not meaningful)" if meta["quick"] else ""),
+        f"- Command: `{meta['command']}`",
+        f"- Machine: {mach['cpu']}, {mach['logical_cpus']} logical CPUs, {mach['memory_gib']} GiB, "
+        f"torch {mach['torch']} ({mach['torch_threads']} threads), transformers {mach['transformers']}, "
+        f"scikit-learn {mach['scikit_learn']}",
+        f"- Load average at start / end: {meta['load_average_start']} / {meta['load_average_end']} "
+        "(the machine is shared with other jobs: timings are indicative)",
+        f"- Data: {meta['data']['n_texts']} texts, sha256 `{meta['data']['sha256'][:16]}…`",
+        f"- Protocol: stratified {proto['n_splits']}-fold CV (seed {proto['seed']}); "
+        f"headline table on folds {head} for every method (transformer runs limited by CPU time); "
+        "hyperparameters by inner 3-fold CV on the training fold; metrics mean ± std over folds.",
+        "",
+        f"## Headline: all methods on the same folds {head}",
+        "",
+        results_table(results, "headline"),
+        "",
+        "## All folds each method ran on",
+        "",
+        results_table(results, "all_folds"),
+        "",
+        "Folds per method: " + ", ".join(f"{k}: {v['all_folds']['folds']}" for k, v in results["methods"].items()),
+        "",
+        "## Free generation (T5 methods)",
+        "",
+        "| Method | Rank-by-likelihood accuracy | Free-generation accuracy | Invalid labels generated |",
+        "|---|---|---|---|",
+    ]
+    for name, m in results["methods"].items():
+        s = m["headline"]
+        if "invalid_generation_rate" in s:
+            lines.append(f"| {name} | {_pm(s['accuracy'])} | {_pm(s['generation_accuracy'])} "
+                         f"| {_pm(s['invalid_generation_rate'], '{:.1%}')} |")
+    lines += ["", "## Learning curve (fold 0, stratified fraction of the training fold)", "",
+              "| Method | " + " | ".join(f"{r['fraction']:.0%} (n={r['n_train']})"
+                                       for r in next(iter(results["learning_curve"].values()), [])) + " |",
+              "|---|" + "---|" * len(next(iter(results["learning_curve"].values()), []))]
+    for name, rows in results["learning_curve"].items():
+        lines.append(f"| {name} | " + " | ".join(f"{r['accuracy']:.3f}" for r in rows) + " |")
+    lines += ["", "## Hyperparameters chosen by inner CV (per fold)", ""]
+    for name, m in results["methods"].items():
+        picks = [r.get("best_params") for r in m["per_fold"] if r.get("best_params")]
+        if picks:
+            lines.append(f"- {name}: " + "; ".join(
+                ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in p.items())
+                for p in picks))
+    lines += ["", "## Method descriptions", ""]
+    lines += [f"- **{k}**: {v['description']}" for k, v in results["methods"].items()]
+    lines += ["", "Figures: `confusion_<method>.png` (pooled over the headline folds), `learning_curve.png`.", ""]
+    return "\n".join(lines)
+
+
+def plot_confusions(results: dict[str, Any], out: Path) -> list[Path]:
+    names = results["label_names"]
+    paths = []
+    for method, m in results["methods"].items():
+        cm = np.asarray(m["confusion_headline_pooled"])
+        fig, ax = plt.subplots(figsize=(7, 6))
+        ax.imshow(cm, cmap="Blues")
+        ax.set_xticks(range(len(names)), names, rotation=40, ha="right", fontsize=8)
+        ax.set_yticks(range(len(names)), names, fontsize=8)
+        for i in range(cm.shape[0]):
+            for j in range(cm.shape[1]):
+                ax.text(j, i, str(cm[i, j]), ha="center", va="center",
+                        color="white" if cm[i, j] > cm.max() / 2 else "black", fontsize=8)
+        acc = m["headline"]["accuracy"]["mean"]
+        ax.set_title(f"{method} — folds {results['protocol']['headline_folds']} pooled (acc {acc:.3f})", fontsize=10)
+        ax.set_xlabel("predicted")
+        ax.set_ylabel("true")
+        fig.tight_layout()
+        path = out / f"confusion_{method.replace(':', '_').replace('/', '_')}.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        paths.append(path)
+    return paths
+
+
+def plot_learning_curve(results: dict[str, Any], out: Path) -> Path:
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for method, rows in results["learning_curve"].items():
+        ax.plot([r["n_train"] for r in rows], [r["accuracy"] for r in rows], marker="o", label=method)
+    ax.set_xscale("log")
+    ax.set_xlabel("labelled training examples (fold 0, log scale)")
+    ax.set_ylabel("test accuracy (fold 0)")
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title("Learning curve")
+    fig.tight_layout()
+    path = out / "learning_curve.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def write_reports(results: dict[str, Any], out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    md = out / "results.md"
+    md.write_text(render_markdown(results), encoding="utf-8")
+    return [md, *plot_confusions(results, out), plot_learning_curve(results, out)]

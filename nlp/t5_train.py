@@ -1,0 +1,150 @@
+"""Training loops, both run by transformers' Seq2SeqTrainer.
+
+- `pretrain_span_corruption`: T5's self-supervised objective on unlabelled text.
+- `finetune_text_to_text`: "classify: <text>" -> "<category name>".
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from datasets import Dataset
+from transformers import (
+    DataCollatorForSeq2Seq,
+    PreTrainedTokenizerBase,
+    Seq2SeqTrainer,
+    Seq2SeqTrainingArguments,
+    T5ForConditionalGeneration,
+    TrainerCallback,
+)
+from transformers.trainer_callback import PrinterCallback
+
+from nlp.span_corruption import SpanCorruptionCollator, chunk_token_ids
+from nlp.t5_tokenizer import sentinel_ids
+
+PREFIX = "classify: "
+StepCallback = Callable[[int, int], None]  # (steps done, total steps)
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: float = 15.0
+    batch_size: int = 16
+    learning_rate: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    max_input_len: int = 128
+    seed: int = 0
+
+
+class _StepReporter(TrainerCallback):
+    def __init__(self, on_step: StepCallback | None) -> None:
+        self.on_step = on_step
+        self.losses: list[float] = []
+
+    def on_step_end(self, args, state, control, **kwargs):  # type: ignore[override]
+        if self.on_step is not None:
+            self.on_step(state.global_step, state.max_steps)
+
+    def on_log(self, args, state, control, logs=None, **kwargs):  # type: ignore[override]
+        if logs and "loss" in logs:
+            self.losses.append(float(logs["loss"]))
+
+
+def _args(out_dir: str, settings: TrainSettings, max_steps: int = -1) -> Seq2SeqTrainingArguments:
+    return Seq2SeqTrainingArguments(
+        output_dir=out_dir,
+        per_device_train_batch_size=settings.batch_size,
+        num_train_epochs=settings.epochs,
+        max_steps=max_steps,
+        learning_rate=settings.learning_rate,
+        weight_decay=settings.weight_decay,
+        warmup_steps=settings.warmup_ratio,  # a float < 1 is read as a ratio of total steps
+        lr_scheduler_type="linear",
+        logging_strategy="steps",
+        logging_steps=25,
+        save_strategy="no",
+        eval_strategy="no",
+        report_to="none",
+        disable_tqdm=True,  # progress goes through the caller's rich bar instead
+        use_cpu=True,
+        seed=settings.seed,
+        data_seed=settings.seed,
+        dataloader_num_workers=0,
+        remove_unused_columns=False,
+    )
+
+
+def encode_inputs(
+    tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_len: int
+) -> dict[str, list[list[int]]]:
+    return tokenizer([PREFIX + t for t in texts], max_length=max_len, truncation=True)
+
+
+def finetune_text_to_text(
+    model: T5ForConditionalGeneration,
+    tokenizer: PreTrainedTokenizerBase,
+    texts: Sequence[str],
+    targets: Sequence[str],
+    settings: TrainSettings,
+    on_step: StepCallback | None = None,
+) -> list[float]:
+    """Fine-tune in place; returns the logged training losses."""
+    enc = encode_inputs(tokenizer, texts, settings.max_input_len)
+    lab = tokenizer(list(targets), max_length=16, truncation=True)
+    ds = Dataset.from_dict(
+        {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": lab["input_ids"]}
+    )
+    collator = DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)
+    reporter = _StepReporter(on_step)
+    with tempfile.TemporaryDirectory(prefix="t5ft_") as tmp:
+        trainer = Seq2SeqTrainer(
+            model=model, args=_args(tmp, settings), train_dataset=ds, data_collator=collator,
+            processing_class=tokenizer, callbacks=[reporter],
+        )
+        trainer.remove_callback(PrinterCallback)  # losses go to our reporter, not stdout
+        trainer.train()
+    model.eval()
+    return reporter.losses
+
+
+def pretrain_span_corruption(
+    model: T5ForConditionalGeneration,
+    tokenizer: PreTrainedTokenizerBase,
+    texts: Sequence[str],
+    steps: int,
+    settings: TrainSettings,
+    on_step: StepCallback | None = None,
+) -> list[float]:
+    """Span-corruption pretraining (15 % noise, mean span 3) for `steps` optimizer steps."""
+    raw = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+    chunks = chunk_token_ids(raw, settings.max_input_len - 1)
+    if not chunks:
+        raise ValueError("no text long enough to pretrain on")
+    ds = Dataset.from_dict({"input_ids": chunks})
+    collator = SpanCorruptionCollator(
+        sentinels=sentinel_ids(tokenizer), eos_id=int(tokenizer.eos_token_id),
+        pad_id=int(tokenizer.pad_token_id), seed=settings.seed,
+    )
+    reporter = _StepReporter(on_step)
+    with tempfile.TemporaryDirectory(prefix="t5pt_") as tmp:
+        trainer = Seq2SeqTrainer(
+            model=model, args=_args(tmp, settings, max_steps=steps), train_dataset=ds,
+            data_collator=collator, processing_class=tokenizer, callbacks=[reporter],
+        )
+        trainer.remove_callback(PrinterCallback)
+        trainer.train()
+    model.eval()
+    return reporter.losses
+
+
+def chunk_count(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_len: int) -> int:
+    raw = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
+    return len(chunk_token_ids(raw, max_len - 1))
+
+
+def steps_per_epoch(n_examples: int, batch_size: int) -> int:
+    return int(np.ceil(n_examples / batch_size))

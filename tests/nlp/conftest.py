@@ -1,0 +1,67 @@
+"""Fixtures for the NLP tests: no network, a small generated corpus with the Flipkart columns."""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+from pathlib import Path
+
+import pytest
+
+# Must be set before transformers / huggingface_hub are imported by any test module.
+for _var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ[_var] = "1"
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+CATEGORY_WORDS = {
+    "Baby Care": ["baby", "infant", "diaper", "romper", "feeding", "bottle", "soft", "toddler"],
+    "Beauty and Personal Care": ["perfume", "deodorant", "shampoo", "lipstick", "skin", "fragrance", "cream"],
+    "Computers": ["usb", "laptop", "keyboard", "mouse", "router", "adapter", "gb", "pendrive"],
+    "Home Decor & Festive Needs": ["showpiece", "idol", "candle", "wall", "decor", "lamp", "diwali"],
+    "Home Furnishing": ["bedsheet", "curtain", "cushion", "pillow", "cotton", "blanket", "quilt"],
+    "Kitchen & Dining": ["mug", "cooker", "bottle", "steel", "kitchen", "pan", "dinner", "ceramic"],
+    "Watches": ["watch", "analog", "digital", "strap", "dial", "wrist", "chronograph", "men"],
+}
+FILLER = ["buy", "online", "best", "price", "genuine", "quality", "product", "shipping", "great", "new"]
+COLUMNS = [
+    "uniq_id", "crawl_timestamp", "product_url", "product_name", "product_category_tree", "pid",
+    "retail_price", "discounted_price", "image", "is_FK_Advantage_product", "description",
+    "product_rating", "overall_rating", "brand", "product_specifications",
+]
+
+
+def write_corpus(path: Path, per_class: int = 30, seed: int = 0, drop: str | None = None) -> Path:
+    rng = random.Random(seed)
+    rows = []
+    for cat, words in CATEGORY_WORDS.items():
+        for i in range(per_class):
+            name = " ".join(rng.choices(words, k=3)).title()
+            desc_words = rng.choices(words, k=8) + rng.choices(FILLER, k=8)
+            rng.shuffle(desc_words)
+            rows.append({
+                "uniq_id": f"{cat[:3]}{i:04d}", "product_name": name,
+                "product_category_tree": f'["{cat} >> Sub >> {name}"]',
+                "description": f"Key Features of {name} " + " ".join(desc_words),
+            })
+    columns = [c for c in COLUMNS if c != drop]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns, extrasaction="ignore", restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("flipkart") / "products.csv")
+
+
+@pytest.fixture(scope="session")
+def corpus(corpus_csv: Path):
+    from nlp.data import load_flipkart
+
+    return load_flipkart(corpus_csv)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from nlp.cli import main
+
+from .conftest import write_corpus
+
+pytestmark = [pytest.mark.nlp, pytest.mark.slow]
+
+
+def test_compare_quick_writes_every_report(corpus_csv, tmp_path) -> None:
+    out = tmp_path / "reports"
+    assert main(["compare", "--data", str(corpus_csv), "--out", str(out), "--quick"]) == 0
+    results = json.loads((out / "results.json").read_text())
+    methods = results["methods"]
+    assert set(methods) == {"bow_logreg", "tfidf_linear", "minilm_logreg", "t5_scratch", "t5_span_pretrained"}
+    for m in methods.values():
+        h = m["headline"]
+        assert h["folds"] == results["protocol"]["headline_folds"]
+        assert 0.0 <= h["accuracy"]["mean"] <= 1.0 and 0.0 <= h["f1_macro"]["mean"] <= 1.0
+        assert m["params"] > 0 and m["size_on_disk_bytes"] > 0
+    assert "invalid_generation_rate" in methods["t5_scratch"]["headline"]
+    assert (out / "results.md").read_text().startswith("# NLP comparison")
+    assert (out / "learning_curve.png").stat().st_size > 0
+    assert (out / "confusion_tfidf_linear.png").stat().st_size > 0
+
+
+def test_missing_column_gives_a_clear_error(tmp_path, capsys) -> None:
+    bad = write_corpus(tmp_path / "bad.csv", per_class=6, drop="product_category_tree")
+    code = main(["compare", "--data", str(bad), "--out", str(tmp_path / "o"), "--quick"])
+    assert code == 2
+    assert "missing column(s) product_category_tree" in capsys.readouterr().err
+
+
+def test_missing_file_gives_a_clear_error(tmp_path, capsys) -> None:
+    code = main(["compare", "--data", str(tmp_path / "absent.csv"), "--out", str(tmp_path / "o"), "--quick"])
+    assert code == 2
+    assert "absent.csv: file not found" in capsys.readouterr().err
+
+
+def test_unreachable_pretrained_model_fails_fast(corpus_csv, tmp_path, capsys) -> None:
+    code = main(["compare", "--data", str(corpus_csv), "--out", str(tmp_path / "o"), "--quick",
+                 "--model", "t5-small"])
+    assert code == 2
+    assert "t5-small" in capsys.readouterr().err
