@@ -81,14 +81,13 @@ def main(argv: list[str] | None = None) -> int:
             os.environ.setdefault(var, "1")
 
     from rich.console import Console
+    from transformers.utils import logging as hf_logging
 
     from nlp.compare import Comparison, write_results
     from nlp.data import DataError
     from nlp.embeddings import EmbeddingModelError
     from nlp.report import write_reports
     from nlp.t5_model import ModelLoadError, load_pretrained_t5
-
-    from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # one progress display (rich), not per-save tqdm bars
     # Under nohup the console is a file: keep one log line per event instead of wrapping at 80.
