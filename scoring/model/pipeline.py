@@ -99,7 +99,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
     with steps.step("Modèles de référence / baselines", total=None):
         application_columns = application_features(tables["application_train"]).collect_schema().names()
         app_names = [c for c in names if c in application_columns]
-        baselines = training.baseline_auc(X[app_names], y, folds)
+        baselines = training.baseline_auc(X[app_names], y, folds, options.seed)
 
     with steps.step("Modèle final / final model"):
         rounds = training.final_rounds(cv)

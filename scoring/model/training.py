@@ -26,7 +26,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary:logistic",
     "eval_metric": "auc",
     "tree_method": "hist",
-    "learning_rate": 0.08,
+    "learning_rate": 0.1,
     "max_depth": 6,
     "min_child_weight": 5,
     "subsample": 0.8,
@@ -36,7 +36,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "max_cat_to_onehot": 8,
 }
 MAX_ROUNDS = 2000
-EARLY_STOPPING_ROUNDS = 50
+EARLY_STOPPING_ROUNDS = 30
 # Share of each training fold held out to stop boosting, so the out-of-fold predictions are
 # never used to choose anything: their AUC is an honest estimate.
 EARLY_STOPPING_SHARE = 0.1
@@ -132,10 +132,16 @@ def final_rounds(cv: CrossValidationResult) -> int:
     return max(1, round(float(np.median(cv.best_rounds)) * scale))
 
 
+# A linear model's coefficients settle long before 300 k rows; fitting each fold on a stratified
+# subsample keeps the baseline to seconds at full scale. It is still scored on the whole fold.
+BASELINE_MAX_FIT_ROWS = 60_000
+
+
 def baseline_auc(
     X_application: pd.DataFrame,
     y: np.ndarray,
     folds: list[tuple[np.ndarray, np.ndarray]],
+    seed: int = 0,
 ) -> dict[str, dict[str, float]]:
     """Dummy (prior) and logistic regression on application features, on the same folds."""
     categorical = [c for c in X_application.columns if isinstance(X_application[c].dtype, pd.CategoricalDtype)]
@@ -151,15 +157,23 @@ def baseline_auc(
                 ("categorical", OneHotEncoder(handle_unknown="ignore", min_frequency=20), categorical),
             ]
         ),
-        LogisticRegression(max_iter=300, C=0.1),
+        LogisticRegression(max_iter=200, C=0.1),
     )
     models = {"dummy_prior": DummyClassifier(strategy="prior"), "logistic_application": logistic}
     results: dict[str, dict[str, float]] = {}
     for name, model in models.items():
         fold_auc = []
         for train_idx, valid_idx in folds:
+            if len(train_idx) > BASELINE_MAX_FIT_ROWS:
+                train_idx, _ = train_test_split(
+                    train_idx, train_size=BASELINE_MAX_FIT_ROWS, stratify=y[train_idx], random_state=seed
+                )
             model.fit(X_lr.iloc[train_idx], y[train_idx])
             proba = model.predict_proba(X_lr.iloc[valid_idx])[:, 1]
             fold_auc.append(float(roc_auc_score(y[valid_idx], proba)))
-        results[name] = {"auc_mean": float(np.mean(fold_auc)), "auc_std": float(np.std(fold_auc))}
+        results[name] = {
+            "auc_mean": float(np.mean(fold_auc)),
+            "auc_std": float(np.std(fold_auc)),
+            "max_fit_rows_per_fold": BASELINE_MAX_FIT_ROWS,
+        }
     return results
