@@ -78,7 +78,9 @@ def application_features(application: pl.LazyFrame | pl.DataFrame) -> Any:
     present = set(frame.collect_schema().names())
     frame = frame.drop([c for c in _DROPPED_APPLICATION_COLUMNS if c in present])
     ext = [pl.col("EXT_SOURCE_1"), pl.col("EXT_SOURCE_2"), pl.col("EXT_SOURCE_3")]
-    years_birth = -pl.col("DAYS_BIRTH") / 365.25
+    # A multiplication, not a division by a literal: polars divides long columns by a literal
+    # through its reciprocal, which rounds differently from the one-row path serving takes.
+    years_birth = pl.col("DAYS_BIRTH") * (-1 / 365.25)
     return frame.with_columns(
         _safe_ratio(pl.col("AMT_CREDIT"), pl.col("AMT_ANNUITY")).alias("CREDIT_TO_ANNUITY_RATIO"),
         _safe_ratio(pl.col("AMT_CREDIT"), pl.col("AMT_INCOME_TOTAL")).alias("CREDIT_TO_INCOME_RATIO"),
