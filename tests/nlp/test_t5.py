@@ -80,3 +80,26 @@ def test_rank_scoring_prefers_the_trained_label(tokenizer) -> None:
     names = ["Baby Care", "Computers", "Watches"]
     scores = rank_label_scores(model, tokenizer, ["another text"], names, 16)
     assert scores.argmax() == 2
+
+
+def test_pretrained_checkpoint_from_a_local_directory(split, tokenizer, tmp_path) -> None:
+    # Same code path as `--model t5-small`, fed a directory written by save_pretrained.
+    from nlp.methods import T5Plan, T5Runner
+    from nlp.t5_model import load_pretrained_t5
+
+    train, test = split
+    build_scratch_t5(tokenizer, T5_SIZES["tiny"]).save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    model, tok = load_pretrained_t5(str(tmp_path))
+    assert tok.pad_token_id == tokenizer.pad_token_id
+    plan = T5Plan(pretrained_settings=TrainSettings(epochs=1, max_input_len=32))
+    res = T5Runner(plan).run_pretrained(str(tmp_path), train, test)
+    assert set(res.y_pred.tolist()) <= set(range(7))
+    assert 0.0 <= res.extra["invalid_generation_rate"] <= 1.0
+
+
+def test_missing_pretrained_model_names_it(tmp_path) -> None:
+    from nlp.t5_model import ModelLoadError, load_pretrained_t5
+
+    with pytest.raises(ModelLoadError, match="no-such-t5"):
+        load_pretrained_t5(str(tmp_path / "no-such-t5"))
