@@ -90,7 +90,7 @@ def test_pretrained_checkpoint_from_a_local_directory(split, tokenizer, tmp_path
     train, test = split
     build_scratch_t5(tokenizer, T5_SIZES["tiny"]).save_pretrained(tmp_path)
     tokenizer.save_pretrained(tmp_path)
-    model, tok = load_pretrained_t5(str(tmp_path))
+    _model, tok = load_pretrained_t5(str(tmp_path))
     assert tok.pad_token_id == tokenizer.pad_token_id
     plan = T5Plan(pretrained_settings=TrainSettings(epochs=1, max_input_len=32))
     res = T5Runner(plan).run_pretrained(str(tmp_path), train, test)
