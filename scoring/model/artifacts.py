@@ -11,7 +11,7 @@ import pandas as pd
 import polars as pl
 import xgboost as xgb
 
-from scoring.features import FEATURE_PIPELINE_VERSION
+from scoring.features import FEATURE_PIPELINE_VERSION, category_levels
 
 ARTIFACT_FORMAT_VERSION = 1
 LATEST_POINTER = "LATEST"
@@ -142,6 +142,13 @@ def load_artifact(path: Path) -> ScoringArtifact:
             f"Artifact {directory}: the model expects {booster.num_features()} features but "
             f"features.json lists {len(names)}."
         )
+    for column, levels in features["categories"].items():
+        # XGBoost sees category codes, not names: a reordered or extended level list in the
+        # schema would silently remap every client's category.
+        if list(levels) != category_levels(column):
+            raise ArtifactError(
+                f"Artifact {directory}: the levels of {column} differ from the schema's; retrain the model."
+            )
     return ScoringArtifact(
         path=directory,
         booster=booster,

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
-from scoring.data.synthetic import generate_dataset
 
 from scoring.data import load_tables
+from scoring.data.synthetic import generate_dataset
 from scoring.model.pipeline import TrainingOptions, train
 
 SHARED_SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "home-credit"

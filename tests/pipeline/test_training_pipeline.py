@@ -49,7 +49,7 @@ def test_artifact_loads_with_reference_population(trained_artifact):
     assert costs.min() >= card["threshold"]["business_cost_oof"]
 
 
-@pytest.mark.parametrize("broken", ["pipeline_version", "missing_file", "feature_count"])
+@pytest.mark.parametrize("broken", ["pipeline_version", "missing_file", "feature_count", "category_levels"])
 def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_path, broken):
     copy = tmp_path / "artifact"
     shutil.copytree(trained_artifact, copy)
@@ -62,10 +62,14 @@ def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_pa
     elif broken == "missing_file":
         (copy / REQUIRED_FILES[0]).unlink()
         message = "incomplete"
-    else:
+    elif broken == "feature_count":
         features["feature_names"] = features["feature_names"][:-1]
         features_path.write_text(json.dumps(features))
         message = "expects"
+    else:
+        features["categories"]["CODE_GENDER"] = list(reversed(features["categories"]["CODE_GENDER"]))
+        features_path.write_text(json.dumps(features))
+        message = "CODE_GENDER"
     with pytest.raises(ArtifactError, match=message):
         load_artifact(copy)
 
