@@ -22,8 +22,7 @@ def _generate(out: Path, n_clients: int, full_scale: bool, seed: int) -> None:
     from scoring.data.synthetic import generate_dataset
 
     summary = generate_dataset(out, n_clients=n_clients, seed=seed, full_scale=full_scale)
-    console.print(f"[green]Données synthétiques écrites dans[/green] {out}")
-    console.print(summary)
+    console.print(f"[green]Données synthétiques / synthetic data:[/green] {summary}")
 
 
 def _train(data_dir: Path, out: Path, folds: int, seed: int) -> Path:

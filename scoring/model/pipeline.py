@@ -17,6 +17,7 @@ from sklearn.metrics import roc_auc_score
 
 from scoring import explain, reference
 from scoring.data import load_tables
+from scoring.data.synthetic import TRUTH_COLUMN, TRUTH_FILE
 from scoring.features import (
     KEY,
     TARGET,
@@ -30,9 +31,6 @@ from scoring.features import (
 from scoring.model import calibration, threshold, training
 from scoring.model.artifacts import save_artifact
 from scoring.progress import StepReporter
-
-TRUTH_FILE = "truth.csv"
-TRUTH_COLUMN = "TRUE_PROBABILITY_OF_DEFAULT"
 
 
 @dataclass(frozen=True)
