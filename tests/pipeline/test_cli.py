@@ -23,3 +23,18 @@ def test_card_without_model_says_how_to_build_one(tmp_path, capsys):
 def test_bad_arguments_are_refused(tmp_path, capsys):
     assert main(["train", "--data-dir", str(tmp_path), "--folds", "1"]) == 2
     assert "--folds" in capsys.readouterr().out
+
+
+def test_generate_writes_the_kaggle_files_and_the_truth(tmp_path, capsys):
+    out = tmp_path / "generated"
+    assert main(["generate", "--out", str(out), "--n-clients", "500", "--seed", "3"]) == 0
+    names = {path.name for path in out.glob("*.csv")}
+    assert {"application_train.csv", "application_test.csv", "bureau.csv", "bureau_balance.csv",
+            "previous_application.csv", "POS_CASH_balance.csv", "installments_payments.csv",
+            "credit_card_balance.csv", "truth.csv"} <= names
+    assert "500" in capsys.readouterr().out
+
+
+def test_generate_refuses_a_tiny_population(tmp_path, capsys):
+    assert main(["generate", "--out", str(tmp_path), "--n-clients", "10"]) == 2
+    assert "--n-clients" in capsys.readouterr().out
