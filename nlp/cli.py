@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--pretrained-epochs", type=float, default=None, help="fine-tuning epochs for --model")
     cmp_.add_argument("--pretrain-steps", type=int, default=None, help="span-corruption steps for variant (b)")
     cmp_.add_argument("--max-input-len", type=int, default=None, help="input tokens kept per text")
-    cmp_.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    # Default 1: on a shared 2-core box, 2 torch threads spin against other jobs and were measured
+    # ~5x slower per step than 1 thread (4.9 s vs 1.0 s per T5 step under a load average of 6).
+    cmp_.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     return parser
 
 

@@ -48,7 +48,7 @@ class CompareConfig:
     pretrained_models: list[str] = field(default_factory=list)
     lc_fractions: list[float] = field(default_factory=lambda: [0.1, 0.25, 0.5, 1.0])
     t5: T5Plan = field(default_factory=T5Plan)
-    threads: int = 2
+    threads: int = 1
     command: str = ""
 
     @classmethod

@@ -117,8 +117,8 @@ def run_minilm(train: Corpus, test: Corpus, cache: MiniLMCache, quick: bool = Fa
 class T5Plan:
     size: str = "mini"
     vocab_size: int = 8000
-    pretrain_steps: int = 600
-    min_finetune_steps: int = 250
+    pretrain_steps: int = 400
+    min_finetune_steps: int = 150
     settings: TrainSettings = field(default_factory=TrainSettings)
     # Pretrained checkpoints need a gentler learning rate and fewer epochs than from-scratch models.
     pretrained_settings: TrainSettings = field(

@@ -31,7 +31,7 @@ StepCallback = Callable[[int, int], None]  # (steps done, total steps)
 
 @dataclass(frozen=True)
 class TrainSettings:
-    epochs: float = 12.0
+    epochs: float = 8.0
     batch_size: int = 16
     learning_rate: float = 1e-3
     weight_decay: float = 0.01
