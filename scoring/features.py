@@ -13,21 +13,13 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
-from scoring.schema import SENTINEL_DAYS, TABLES
+from scoring.schema import SENTINEL_DAYS, SIDE_TABLES, TABLES
 
 KEY = "SK_ID_CURR"
 TARGET = "TARGET"
 # Bump when a feature's definition changes: artifacts record it and refuse to load on mismatch.
 FEATURE_PIPELINE_VERSION = 1
 
-SIDE_TABLES = (
-    "bureau",
-    "bureau_balance",
-    "previous_application",
-    "POS_CASH_balance",
-    "installments_payments",
-    "credit_card_balance",
-)
 RECENT_DAYS = 365
 RECENT_MONTHS = 12
 
