@@ -107,6 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     path = write_results(results, cfg.out)
+    (cfg.out / "results.partial.json").unlink(missing_ok=True)
     written = write_reports(results, cfg.out)
     console.log(f"wrote {path} and {len(written)} report files in {cfg.out} "
                 f"({results['meta']['total_time_s'] / 60:.1f} min)")

@@ -172,7 +172,8 @@ class Comparison:
         started = time.perf_counter()
         load_start = _load()
         lc_methods = [m for m in self.methods if m not in self._hub]
-        jobs = [(m, f) for m in self.methods for f in self.fold_plan(m)]
+        # Fold-major order: an interrupted run still leaves whole folds for every method.
+        jobs = [(m, f) for f in range(cfg.n_splits) for m in self.methods if f in self.fold_plan(m)]
         lc_jobs = [(m, frac) for m in lc_methods for frac in cfg.lc_fractions if frac < 1.0]
         per_fold: dict[str, list[dict[str, Any]]] = {m: [] for m in self.methods}
         static: dict[str, dict[str, Any]] = {}
@@ -217,6 +218,7 @@ class Comparison:
                     f"train={row['train_time_s']:.1f}s infer={row['infer_ms_per_text']:.2f}ms/text"
                 )
                 progress.advance(overall)
+                self._checkpoint(per_fold, static, errors, pooled_conf, curve, started, load_start)
 
             tr, te = self.folds[0]
             full_train, test = self.corpus.subset(tr), self.corpus.subset(te)
@@ -229,9 +231,18 @@ class Comparison:
                                       "accuracy": m["accuracy"], "f1_macro": m["f1_macro"]})
                 self.console.log(f"learning curve {method:<22} {frac:>5.0%} (n={len(sub)}): acc={m['accuracy']:.3f}")
                 progress.advance(overall)
+                self._checkpoint(per_fold, static, errors, pooled_conf, curve, started, load_start)
         for method in curve:
             curve[method].sort(key=lambda r: r["fraction"])
-        return self._assemble(per_fold, static, errors, pooled_conf, curve, started, load_start)
+        results = self._assemble(per_fold, static, errors, pooled_conf, curve, started, load_start)
+        results["meta"]["complete"] = True
+        return results
+
+    def _checkpoint(self, *state: Any) -> None:
+        """Write partial results after each job so a long run that is stopped still reports."""
+        results = self._assemble(*state)
+        results["meta"]["complete"] = False
+        write_results(results, self.cfg.out, name="results.partial.json")
 
     # -------------------------------------------------------------- results
     def _assemble(self, per_fold, static, errors, pooled_conf, curve, started, load_start) -> dict[str, Any]:
@@ -240,6 +251,8 @@ class Comparison:
         methods: dict[str, Any] = {}
         for m in self.methods:
             rows = per_fold[m]
+            if not rows:
+                continue
             head_rows = [r for r in rows if r["fold"] in headline]
 
             def summary(rs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -271,6 +284,8 @@ class Comparison:
                 "command": cfg.command,
                 "quick": cfg.quick,
                 "total_time_s": time.perf_counter() - started,
+                # CPU seconds of this process: far below wall time means the CPU was shared.
+                "process_cpu_time_s": time.process_time(),
                 "machine": _machine(),
                 "load_average_start": load_start,
                 "load_average_end": _load(),
@@ -294,8 +309,8 @@ class Comparison:
         return sorted(p.glob("*.csv"))[0] if p.is_dir() else p
 
 
-def write_results(results: dict[str, Any], out: Path) -> Path:
+def write_results(results: dict[str, Any], out: Path, name: str = "results.json") -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    path = out / "results.json"
+    path = out / name
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path

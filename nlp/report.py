@@ -48,7 +48,8 @@ def render_markdown(results: dict[str, Any]) -> str:
     lines = [
         "# NLP comparison: T5 text-to-text vs bag of words (Flipkart, 7 categories)",
         "",
-        f"- Run: {meta['date_utc']}, total {meta['total_time_s'] / 60:.1f} min"
+        f"- Run: {meta['date_utc']}, total {meta['total_time_s'] / 60:.1f} min wall clock, "
+        f"{meta.get('process_cpu_time_s', float('nan')) / 60:.1f} min CPU time of the process"
         + (" (quick smoke mode: subsample, tiny models, numbers not meaningful)" if meta["quick"] else ""),
         f"- Command: `{meta['command']}`",
         f"- Machine: {mach['cpu']}, {mach['logical_cpus']} logical CPUs, {mach['memory_gib']} GiB, "

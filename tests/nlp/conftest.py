@@ -17,6 +17,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
+import torch  # noqa: E402
+
+# Tests share the 2 cores with other jobs; one thread avoids OpenMP spin contention.
+torch.set_num_threads(1)
+
 CATEGORY_WORDS = {
     "Baby Care": ["baby", "infant", "diaper", "romper", "feeding", "bottle", "soft", "toddler"],
     "Beauty and Personal Care": ["perfume", "deodorant", "shampoo", "lipstick", "skin", "fragrance", "cream"],
