@@ -208,6 +208,23 @@ def _application_checks(train: pl.DataFrame) -> list[Check]:
             noise = 3 * np.sqrt(rate * (1 - rate) / members.height)
             checks.append(Check(f"default rate {column} = {level}",
                                 float(members["TARGET"].mean()), rate, max(0.008, noise)))
+    cleaned = train.with_columns(
+        pl.when(sentinel).then(None).otherwise(pl.col("DAYS_EMPLOYED")).alias("DAYS_EMPLOYED"),
+        (pl.col("CODE_GENDER") == "M").cast(pl.Float64).alias("CODE_GENDER_M"),
+    )
+    for column, correlation in {"EXT_SOURCE_3": -0.179, "EXT_SOURCE_2": -0.161,
+                                "EXT_SOURCE_1": -0.155, "DAYS_BIRTH": 0.078,
+                                "DAYS_EMPLOYED": 0.075, "REGION_RATING_CLIENT_W_CITY": 0.061,
+                                "CODE_GENDER_M": 0.055}.items():
+        pair = cleaned.select(pl.col(column).cast(pl.Float64), "TARGET").drop_nulls()
+        checks.append(Check(f"Pearson correlation of {column} with TARGET",
+                            float(np.corrcoef(pair[column], pair["TARGET"])[0, 1]),
+                            correlation, 0.03))
+    for column, rate in {"EXT_SOURCE_3": 0.164, "EXT_SOURCE_2": 0.152,
+                         "EXT_SOURCE_1": 0.146}.items():
+        lowest = train.filter(pl.col(column) <= train[column].quantile(0.2))
+        checks.append(Check(f"default rate in the lowest {column} quintile",
+                            float(lowest["TARGET"].mean()), rate, 0.025))
     checks.append(Check("REGION_RATING_CLIENT mean", float(train["REGION_RATING_CLIENT"].mean()),
                         2.0525, 0.05))
     checks.append(Check("CNT_CHILDREN mean", float(train["CNT_CHILDREN"].mean()), 0.417, 0.04))

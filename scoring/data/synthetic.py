@@ -362,47 +362,47 @@ REFERENCE_SENTINEL_DEFAULT_RATE = 0.0540
 # benchmarks/generate_calibration.py so that the generated default rates by category match
 # REFERENCE_DEFAULT_RATES and the overall rate is 8.07 % (levels absent here have offset 0).
 # BEGIN CALIBRATED
-CATEGORY_LOGIT_OFFSETS: dict[str, dict[str, float]] = {'CODE_GENDER': {'F': -0.186, 'M': 0.356},
- 'NAME_CONTRACT_TYPE': {'Cash loans': 0.044, 'Revolving loans': -0.416},
- 'NAME_INCOME_TYPE': {'Working': 0.041,
-                      'Commercial associate': -0.268,
-                      'Pensioner': -0.103,
-                      'State servant': -0.577,
+CATEGORY_LOGIT_OFFSETS: dict[str, dict[str, float]] = {'CODE_GENDER': {'F': -0.185, 'M': 0.355},
+ 'NAME_CONTRACT_TYPE': {'Cash loans': 0.041, 'Revolving loans': -0.391},
+ 'NAME_INCOME_TYPE': {'Working': 0.062,
+                      'Commercial associate': -0.256,
+                      'Pensioner': -0.115,
+                      'State servant': -0.553,
                       'Unemployed': 1.8,
                       'Maternity leave': 2.0,
                       'Student': -2.0,
                       'Businessman': -2.0},
- 'NAME_EDUCATION_TYPE': {'Secondary / secondary special': 0.184,
+ 'NAME_EDUCATION_TYPE': {'Secondary / secondary special': 0.178,
                          'Higher education': -0.35,
-                         'Incomplete higher': 0.099,
-                         'Lower secondary': 0.434,
+                         'Incomplete higher': 0.103,
+                         'Lower secondary': 0.407,
                          'Academic degree': -1.2},
- 'NAME_FAMILY_STATUS': {'Married': 0.019,
-                        'Single / not married': 0.326,
-                        'Civil marriage': 0.368,
-                        'Separated': 0.13,
+ 'NAME_FAMILY_STATUS': {'Married': 0.084,
+                        'Single / not married': 0.391,
+                        'Civil marriage': 0.438,
+                        'Separated': 0.196,
                         'Widow': -0.15},
- 'NAME_HOUSING_TYPE': {'House / apartment': -0.163,
-                       'With parents': 0.365,
-                       'Municipal apartment': -0.04,
+ 'NAME_HOUSING_TYPE': {'House / apartment': -0.177,
+                       'With parents': 0.342,
+                       'Municipal apartment': -0.082,
                        'Rented apartment': 0.396,
                        'Office apartment': -0.2,
                        'Co-op apartment': 0.05},
  'OCCUPATION_TYPE': {'Laborers': 0.395,
-                     'Sales staff': 0.285,
+                     'Sales staff': 0.284,
                      'Core staff': -0.2,
                      'Managers': -0.2,
-                     'Drivers': 0.48,
+                     'Drivers': 0.484,
                      'High skill tech staff': -0.22,
                      'Accountants': -0.4,
                      'Medicine staff': -0.1,
-                     'Security staff': 0.383,
-                     'Cooking staff': 0.396,
+                     'Security staff': 0.392,
+                     'Cooking staff': 0.402,
                      'Cleaning staff': 0.05,
-                     'Low-skill Laborers': 1.105,
+                     'Low-skill Laborers': 1.086,
                      'Waiters/barmen staff': 0.25,
                      'IT staff': -0.25}}
-LOGIT_INTERCEPT = -3.929
+LOGIT_INTERCEPT = -4.089
 # END CALIBRATED
 
 
@@ -411,6 +411,21 @@ LOGIT_INTERCEPT = -3.929
 # side tables over the application alone (real data: about 0.76 -> 0.79).
 APPLICATION_SIGNAL = 0.9
 SIDE_TABLE_SIGNAL = 0.55
+
+
+def _share(shares: dict[str, float], *levels: str) -> float:
+    return sum(shares[level] for level in levels) / sum(shares.values())
+
+
+# Mean and standard deviation of the income shift (men, graduates up; pensioners down) under the
+# category shares above, so that the income score keeps unit variance in every chunk.
+_SHIFT_TERMS = (
+    (0.35, _share(GENDER_SHARES, "M")),
+    (0.45, _share(EDUCATION_SHARES, "Higher education", "Academic degree")),
+    (-0.35, _share(INCOME_TYPE_SHARES, "Pensioner", "Unemployed")),
+)
+_INCOME_SHIFT_MEAN = sum(weight * p for weight, p in _SHIFT_TERMS)
+_INCOME_SHIFT_STD = math.sqrt(sum(weight**2 * p * (1 - p) for weight, p in _SHIFT_TERMS))
 
 
 # --- application -------------------------------------------------------------------------------
@@ -466,8 +481,7 @@ def _applicants(rng: np.random.Generator, ids: np.ndarray, is_test: np.ndarray) 
     col["CNT_CHILDREN"] = children
 
     # Income: log-normal-like with the published quartiles, higher for men and graduates.
-    shift = 0.35 * male + 0.45 * higher - 0.35 * no_job
-    shift = (shift - shift.mean()) / max(shift.std(), 1e-9)
+    shift = (0.35 * male + 0.45 * higher - 0.35 * no_job - _INCOME_SHIFT_MEAN) / _INCOME_SHIFT_STD
     income_score = 0.45 * shift + math.sqrt(1 - 0.45**2) * rng.standard_normal(n)
     income = _quantile_map(
         income_score,
@@ -486,7 +500,7 @@ def _applicants(rng: np.random.Generator, ids: np.ndarray, is_test: np.ndarray) 
         40_500, 4_050_000, log=True,
     )
     goods = np.round(goods / 4_500) * 4_500
-    uplift = np.where(rng.random(n) < 0.3, 1.0, 1.0 + 0.32 * rng.beta(2.0, 2.0, n))
+    uplift = np.where(rng.random(n) < 0.25, 1.0, 1.0 + 0.38 * rng.beta(2.0, 2.0, n))
     credit = np.clip(np.round(goods * uplift * 2) / 2, 45_000, 4_050_000)
     # Revolving lines are round limits and their "goods price" is the limit itself.
     revolving_limit = np.clip(np.round(goods / 22_500) * 22_500, 45_000, 1_350_000)
@@ -605,7 +619,7 @@ def _applicants(rng: np.random.Generator, ids: np.ndarray, is_test: np.ndarray) 
     col["REG_CITY_NOT_WORK_CITY"] = np.where(no_job, 0, flag(0.28)).astype(np.int64)
     col["LIVE_CITY_NOT_WORK_CITY"] = np.where(no_job, 0, flag(0.219)).astype(np.int64)
     organization = cat(
-        "ORGANIZATION_TYPE", {**ORGANIZATION_SHARES}
+        "ORGANIZATION_TYPE", ORGANIZATION_SHARES
     )
     col["ORGANIZATION_TYPE"] = np.where(
         no_job, _codes_for(APP, "ORGANIZATION_TYPE", ["XNA"])[0], organization
@@ -614,10 +628,17 @@ def _applicants(rng: np.random.Generator, ids: np.ndarray, is_test: np.ndarray) 
     # External scores: noisy, partly independent readings of the latent risk (EXT_SOURCE_1
     # also tracks age, as in the real data).
     age_std = (age_years - 43.5) / 11.9
+    # (weight of risk, weight of age, weight of noise); the scores are then scaled to unit
+    # variance so that the quantile map reproduces the published quartiles.
+    ext_weights = {
+        "EXT_SOURCE_1": (0.40, 0.55, 0.73),
+        "EXT_SOURCE_2": (0.45, 0.0, 0.89),
+        "EXT_SOURCE_3": (0.45, 0.15, 0.88),
+    }
     ext_scores = {
-        "EXT_SOURCE_1": -(0.40 * risk) + 0.55 * age_std + 0.73 * rng.standard_normal(n),
-        "EXT_SOURCE_2": -(0.45 * risk) + 0.89 * rng.standard_normal(n),
-        "EXT_SOURCE_3": -(0.45 * risk) + 0.15 * age_std + 0.88 * rng.standard_normal(n),
+        name: (-w_risk * risk + w_age * age_std + w_noise * rng.standard_normal(n))
+        / math.sqrt(w_risk**2 + w_age**2 + w_noise**2)
+        for name, (w_risk, w_age, w_noise) in ext_weights.items()
     }
     ext_knots = {
         "EXT_SOURCE_1": ([(0.001, 0.03), (0.05, 0.16), (0.25, 0.334), (0.5, 0.506),
@@ -629,9 +650,8 @@ def _applicants(rng: np.random.Generator, ids: np.ndarray, is_test: np.ndarray) 
     }
     ext_missing = {"EXT_SOURCE_1": 0.5638, "EXT_SOURCE_2": 0.0021, "EXT_SOURCE_3": 0.1983}
     for name, score in ext_scores.items():
-        std = score / max(score.std(), 1e-9)
         knots, lo, hi = ext_knots[name]
-        values = _quantile_map(std, knots, lo, hi)
+        values = _quantile_map(score, knots, lo, hi)
         values[rng.random(n) < ext_missing[name]] = np.nan
         col[name] = values
 
@@ -836,7 +856,7 @@ def _bureau(rng: np.random.Generator, applicants: Applicants, next_id: int
     with_history = rng.random(rows) < 0.451
     open_month = np.floor(days_credit / DAYS_PER_MONTH).astype(np.int64)
     # Reporting often starts some months after the credit opened.
-    late_start = np.where(rng.random(rows) < 0.3,
+    late_start = np.where(rng.random(rows) < 0.27,
                           np.floor(rng.random(rows) * (-open_month + 1) * 0.8), 0).astype(np.int64)
     first_month = np.maximum(open_month + late_start, -96)
     lengths = np.where(with_history, -first_month + 1, 0)
@@ -902,7 +922,7 @@ def _previous(rng: np.random.Generator, applicants: Applicants, next_id: int
     xna_contract = contract == contract_names.index("XNA")
 
     status_names = list(_levels(PREV, "NAME_CONTRACT_STATUS"))
-    refused = rng.random(rows) < expit(-1.95 + 0.85 * ob + 0.35 * rng.standard_normal(rows))
+    refused = rng.random(rows) < expit(-1.8 + 0.85 * ob + 0.35 * rng.standard_normal(rows))
     canceled = ~refused & (rng.random(rows) < np.where(cash, 0.43, np.where(revolving, 0.22,
                                                                             0.02)))
     unused = ~refused & ~canceled & consumer & (rng.random(rows) < 0.045)
@@ -918,10 +938,10 @@ def _previous(rng: np.random.Generator, applicants: Applicants, next_id: int
 
     # Amounts by product: cash loans are large and long, consumer loans finance goods.
     consumer_terms = np.array([6, 10, 12, 18, 24], dtype=float)
-    cash_terms = np.array([12, 18, 24, 30, 36, 48, 60], dtype=float)
+    cash_terms = np.array([12, 18, 24, 30, 36, 48, 60, 72, 84], dtype=float)
     term = np.where(
         consumer, consumer_terms[_choice(rng, rows, [0.40, 0.22, 0.24, 0.07, 0.07])],
-        cash_terms[_choice(rng, rows, [0.25, 0.12, 0.22, 0.05, 0.2, 0.08, 0.08])],
+        cash_terms[_choice(rng, rows, [0.25, 0.12, 0.22, 0.05, 0.2, 0.08, 0.07, 0.006, 0.004])],
     )
     goods = np.exp(np.log(45_000.0) + 0.85 * rng.standard_normal(rows))
     cash_amount = np.exp(np.log(250_000.0) + 0.75 * rng.standard_normal(rows))
@@ -937,15 +957,15 @@ def _previous(rng: np.random.Generator, applicants: Applicants, next_id: int
     cash_zero = cash & canceled & (rng.random(rows) < 0.75)
     application = np.where(cash_zero | xna_contract, 0.0, application)
     credit = np.where(
-        consumer, np.maximum(application - np.nan_to_num(down), 0) * rng.uniform(0.95, 1.12, rows),
-        np.where(cash, application * np.where(rng.random(rows) < 0.5, 1.0,
-                                              rng.uniform(1.0, 1.15, rows)), application),
+        consumer, np.maximum(application - np.nan_to_num(down), 0) * rng.uniform(1.0, 1.25, rows),
+        np.where(cash, application * np.where(rng.random(rows) < 0.35, 1.0,
+                                              rng.uniform(1.0, 1.2, rows)), application),
     )
     credit = np.round(credit, 1)
     # Point-of-sale loans are short and expensive; cash loans cheaper and longer.
     rate = np.where(consumer, rng.uniform(0.6, 1.4, rows), rng.uniform(0.25, 0.7, rows))
     annuity = np.where(
-        revolving, card_limit * np.array([0.05, 0.1, 0.15, 0.2])[_choice(rng, rows, [1, 1, 1, 1])],
+        revolving, card_limit * rng.choice(np.array([0.05, 0.1, 0.15, 0.2]), rows),
         credit * (rate / 12) / (1 - (1 + rate / 12) ** (-np.maximum(term, 1))),
     )
     annuity = np.round(annuity, 3)
@@ -1135,7 +1155,7 @@ def _instalments_and_pos(rng: np.random.Generator, applicants: Applicants,
     entry = days_instalment + delay
     under = rng.random(rows) < p_under[row_owner]
     # Some clients pay an instalment in two parts on purpose (both rows show a partial amount).
-    split = ~under & (rng.random(rows) < 0.07)
+    split = ~under & (rng.random(rows) < 0.12)
     paid = np.where(under, np.round(amount * rng.uniform(0.05, 0.95, rows), 3), amount)
     paid = np.where(split, np.round(amount * rng.uniform(0.3, 0.7, rows), 3), paid)
     unpaid_yet = entry > -1
@@ -1170,7 +1190,7 @@ def _instalments_and_pos(rng: np.random.Generator, applicants: Applicants,
     start_month = np.maximum(np.floor(loans["days_decision"][chosen] / DAYS_PER_MONTH), -96)
     start_month = start_month.astype(np.int64)
     end_month = np.minimum(start_month + term, -1)
-    pos_length = np.where(rng.random(chosen.size) < 0.94, np.maximum(end_month - start_month + 1,
+    pos_length = np.where(rng.random(chosen.size) < 0.985, np.maximum(end_month - start_month + 1,
                                                                      0), 0)
     pos_loan, j = _segments(pos_length)
     pos_owner = owner[pos_loan]
@@ -1214,7 +1234,7 @@ def _credit_cards(rng: np.random.Generator, applicants: Applicants, loans: dict[
     card_rows = card_rows[first_of_owner]
     owner = loans["owner"][card_rows]
     # Cards stay open for years, so their history is longer than the decision dates suggest.
-    start = -np.ceil(96 * rng.random(card_rows.size) ** 1.6).astype(np.int64)
+    start = -np.ceil(96 * rng.random(card_rows.size) ** 1.45).astype(np.int64)
     length = np.maximum(-1 - start + 1, 1)
     card_index, k = _segments(length)
     row_owner = owner[card_index]
@@ -1314,7 +1334,7 @@ def true_logit(applicants: Applicants, summaries: dict[str, np.ndarray]) -> np.n
         logit += table[np.where(codes < 0, len(levels), codes)]
 
     app = np.zeros(n)
-    ext_weights = {"EXT_SOURCE_1": 0.42, "EXT_SOURCE_2": 0.48, "EXT_SOURCE_3": 0.52}
+    ext_weights = {"EXT_SOURCE_1": 0.36, "EXT_SOURCE_2": 0.48, "EXT_SOURCE_3": 0.52}
     ext_centres = {"EXT_SOURCE_1": 0.50, "EXT_SOURCE_2": 0.52, "EXT_SOURCE_3": 0.51}
     ext_scales = {"EXT_SOURCE_1": 0.21, "EXT_SOURCE_2": 0.19, "EXT_SOURCE_3": 0.19}
     for name, weight in ext_weights.items():
@@ -1325,7 +1345,7 @@ def true_logit(applicants: Applicants, summaries: dict[str, np.ndarray]) -> np.n
     app -= 0.16 * (age_years - 43.5) / 11.9
     employed = col["DAYS_EMPLOYED"] != SENTINEL_DAYS
     employed_years = np.where(employed, -col["DAYS_EMPLOYED"] / 365.25, 0.0)
-    app -= np.where(employed, 0.14 * (np.log1p(employed_years) - 1.5), 0.0)
+    app -= np.where(employed, 0.26 * (np.log1p(employed_years) - 1.5), 0.0)
 
     annuity = np.nan_to_num(col["AMT_ANNUITY"], nan=24_903.0)  # published median
     burden = annuity / col["AMT_INCOME_TOTAL"]
@@ -1335,7 +1355,7 @@ def true_logit(applicants: Applicants, summaries: dict[str, np.ndarray]) -> np.n
     app += 1.2 * np.clip(uplift - 1.0, 0, 0.4)
     term = col["AMT_CREDIT"] / np.maximum(annuity, 1)
     app += 0.30 * np.exp(-(((term - 15.0) / 4.0) ** 2))
-    app += 0.22 * (col["REGION_RATING_CLIENT_W_CITY"] - 2)
+    app += 0.45 * (col["REGION_RATING_CLIENT_W_CITY"] - 2)
     app += 0.25 * np.minimum(np.nan_to_num(col["DEF_30_CNT_SOCIAL_CIRCLE"]), 2)
     app += 0.12 * col["REG_CITY_NOT_WORK_CITY"] + 0.15 * col["REG_CITY_NOT_LIVE_CITY"]
     app -= 0.12 * col["FLAG_OWN_CAR"]
