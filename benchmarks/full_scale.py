@@ -39,6 +39,7 @@ print(f"RESULT load_seconds={loaded - started:.1f} feature_seconds={done - loade
 
 def _run_stage(name: str, command: list[str]) -> dict[str, object]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
@@ -55,6 +56,8 @@ def _run_stage(name: str, command: list[str]) -> dict[str, object]:
         # guaranteed, so a smaller later stage reports the earlier peak: flag it.
         "peak_rss_gib": round(peak_kib / 1024**2, 2),
         "peak_is_this_stage": peak_kib > before,
+        # Other processes on the 2 cores inflate wall time: record the 1-minute load average.
+        "load_average_1min_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "details": details,
     }
 
