@@ -94,10 +94,17 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         cv = training.cross_validate(X, y, folds, params, on_fold_done=lambda *_: handle.advance())
     choice = threshold.choose_threshold(y, cv.out_of_fold)
 
+    application_columns = application_features(tables["application_train"]).collect_schema().names()
+    app_names = [c for c in names if c in application_columns]
     with steps.step("Modèles de référence / baselines", total=None):
-        application_columns = application_features(tables["application_train"]).collect_schema().names()
-        app_names = [c for c in names if c in application_columns]
         baselines = training.baseline_auc(X[app_names], y, folds, options.seed)
+    # The same model without the six side tables: what the client's history adds.
+    with steps.step("XGBoost sans historique / XGBoost on the application only",
+                    total=options.n_folds) as handle:
+        application_cv = training.cross_validate(
+            X[app_names], y, folds, params, on_fold_done=lambda *_: handle.advance()
+        )
+    baselines["xgboost_application"] = {"auc_mean": application_cv.auc_mean, "auc_std": application_cv.auc_std}
 
     with steps.step("Modèle final / final model"):
         rounds = training.final_rounds(cv)

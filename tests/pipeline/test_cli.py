@@ -38,3 +38,22 @@ def test_generate_writes_the_kaggle_files_and_the_truth(tmp_path, capsys):
 def test_generate_refuses_a_tiny_population(tmp_path, capsys):
     assert main(["generate", "--out", str(tmp_path), "--n-clients", "10"]) == 2
     assert "--n-clients" in capsys.readouterr().out
+
+
+def test_train_on_a_file_with_a_bad_value_names_the_file_and_column(shared_samples, tmp_path, capsys):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(shared_samples, data)
+    path = data / "bureau.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1].split(",")
+    cells[header.index("DAYS_CREDIT")] = "yesterday"
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code = main(["train", "--data-dir", str(data), "--out", str(tmp_path / "artifacts")])
+    output = capsys.readouterr().out
+    assert code == 2
+    assert "bureau.csv" in output and "DAYS_CREDIT" in output
+    assert "Traceback" not in output

@@ -18,6 +18,7 @@ def test_end_to_end_training_writes_a_complete_model_card(trained_artifact):
     assert card["oracle_auc"] is not None and card["oracle_auc"] > card["baselines_auc"]["dummy_prior"]["auc_mean"]
     assert card["baselines_auc"]["dummy_prior"]["auc_mean"] == pytest.approx(0.5)
     assert card["baselines_auc"]["logistic_application"]["auc_mean"] > 0.55
+    assert card["baselines_auc"]["xgboost_application"]["auc_mean"] > 0.55
     threshold = card["threshold"]
     assert 0 < threshold["value"] < 1
     assert threshold["review_band"][0] <= threshold["value"] <= threshold["review_band"][1]
