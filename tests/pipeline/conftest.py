@@ -8,8 +8,6 @@ from scoring.data import load_tables
 from scoring.data.synthetic import generate_dataset
 from scoring.model.pipeline import TrainingOptions, train
 
-SHARED_SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data" / "home-credit"
-
 
 @pytest.fixture(scope="session")
 def synthetic_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -28,10 +26,3 @@ def trained_artifact(synthetic_dir: Path, tmp_path_factory: pytest.TempPathFacto
     root = tmp_path_factory.mktemp("artifacts")
     return train(synthetic_dir, root, TrainingOptions(n_folds=3, seed=1, reference_sample_size=800),
                  progress=False)
-
-
-@pytest.fixture(scope="session")
-def shared_samples() -> Path:
-    if not SHARED_SAMPLES.exists():
-        pytest.skip("../shared/data/home-credit is not beside this checkout")
-    return SHARED_SAMPLES

@@ -40,11 +40,11 @@ def test_generate_refuses_a_tiny_population(tmp_path, capsys):
     assert "--n-clients" in capsys.readouterr().out
 
 
-def test_train_on_a_file_with_a_bad_value_names_the_file_and_column(shared_samples, tmp_path, capsys):
+def test_train_on_a_file_with_a_bad_value_names_the_file_and_column(samples_dir, tmp_path, capsys):
     import shutil
 
     data = tmp_path / "data"
-    shutil.copytree(shared_samples, data)
+    shutil.copytree(samples_dir, data)
     path = data / "bureau.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")

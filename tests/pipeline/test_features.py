@@ -104,8 +104,8 @@ def test_installment_aggregates_measure_lateness_and_underpayment(synthetic_tabl
     assert row["INST_LATE_SHARE_RECENT"] == pytest.approx(1 / 3)
 
 
-def test_real_kaggle_samples_go_through_loader_and_features(shared_samples, tmp_path):
-    tables = load_tables(shared_samples, cache_dir=tmp_path)
+def test_real_kaggle_samples_go_through_loader_and_features(samples_dir, tmp_path):
+    tables = load_tables(samples_dir, cache_dir=tmp_path)
     features, aggregates = build_feature_frame(tables)
     assert features.height == 1000
     assert features[KEY].n_unique() == 1000
