@@ -78,3 +78,23 @@ def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_pa
 def test_directory_without_artifact_names_the_fix(tmp_path):
     with pytest.raises(ArtifactError, match="credit-scoring demo"):
         resolve_artifact_dir(tmp_path)
+
+
+def test_a_client_rescored_alone_from_the_artifact_gets_its_batch_probability(trained_artifact, synthetic_tables):
+    import polars as pl
+
+    from scoring.features import KEY, client_feature_row, model_matrix
+    from scoring.model.training import predict_proba
+
+    artifact = load_artifact(trained_artifact)
+    aggregates = pl.read_parquet(trained_artifact / "side_aggregates.parquet")
+    sample = artifact.reference_sample.head(25)
+    applications = (
+        synthetic_tables["application_train"].filter(pl.col(KEY).is_in(sample[KEY].tolist())).collect()
+    )
+    for client, expected in zip(sample[KEY], sample["PROBABILITY_OF_DEFAULT"], strict=True):
+        application = applications.filter(pl.col(KEY) == client).to_dicts()[0]
+        stored = aggregates.filter(pl.col(KEY) == client).to_dicts()
+        row = client_feature_row(application, stored[0] if stored else None, artifact.aggregate_schema)
+        probability = predict_proba(artifact.booster, model_matrix(row, artifact.feature_names))[0]
+        assert probability == pytest.approx(expected, abs=1e-7)
