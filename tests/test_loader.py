@@ -225,3 +225,19 @@ def test_failed_validation_leaves_no_cache(
 def test_unknown_table_name_is_a_caller_error(samples_dir: Path, cache_dir: Path) -> None:
     with pytest.raises(ValueError, match="unknown table"):
         load_tables(samples_dir, tables=["applications"], cache_dir=cache_dir)
+
+
+def test_columns_in_another_order_come_back_in_schema_order(
+    tmp_path: Path, samples_dir: Path, cache_dir: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    original = pl.read_csv(samples_dir / "bureau_balance.csv", infer_schema=False)
+    # Reordered columns after a pandas-style "Unnamed: 0" leading index column.
+    original.rename({"": "Unnamed: 0"}).select(
+        "Unnamed: 0", "STATUS", "MONTHS_BALANCE", "SK_ID_BUREAU"
+    ).write_csv(data_dir / "bureau_balance.csv")
+    frame = load_tables(data_dir, tables=["bureau_balance"], cache_dir=cache_dir)
+    data = frame["bureau_balance"].collect()
+    assert data.columns == TABLES["bureau_balance"].column_names
+    assert data["STATUS"].to_list() == original["STATUS"].to_list()
