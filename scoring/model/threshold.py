@@ -24,12 +24,16 @@ class ThresholdChoice:
     costs: np.ndarray
 
     def decision(self, probability_of_default: float) -> str:
-        """'refused' at or above the threshold band, 'to_review' inside it, else 'granted'."""
-        if probability_of_default >= self.review_high:
-            return "refused"
-        if probability_of_default >= self.review_low:
-            return "to_review"
-        return "granted"
+        return decide(probability_of_default, self.review_low, self.review_high)
+
+
+def decide(probability_of_default: float, review_low: float, review_high: float) -> str:
+    """'refused' at or above the review band, 'to_review' inside it, else 'granted'."""
+    if probability_of_default >= review_high:
+        return "refused"
+    if probability_of_default >= review_low:
+        return "to_review"
+    return "granted"
 
 
 def business_cost(
