@@ -362,47 +362,47 @@ REFERENCE_SENTINEL_DEFAULT_RATE = 0.0540
 # benchmarks/generate_calibration.py so that the generated default rates by category match
 # REFERENCE_DEFAULT_RATES and the overall rate is 8.07 % (levels absent here have offset 0).
 # BEGIN CALIBRATED
-CATEGORY_LOGIT_OFFSETS: dict[str, dict[str, float]] = {'CODE_GENDER': {'F': -0.185, 'M': 0.355},
- 'NAME_CONTRACT_TYPE': {'Cash loans': 0.041, 'Revolving loans': -0.391},
- 'NAME_INCOME_TYPE': {'Working': 0.062,
-                      'Commercial associate': -0.256,
-                      'Pensioner': -0.115,
-                      'State servant': -0.553,
+CATEGORY_LOGIT_OFFSETS: dict[str, dict[str, float]] = {'CODE_GENDER': {'F': -0.188, 'M': 0.36},
+ 'NAME_CONTRACT_TYPE': {'Cash loans': 0.041, 'Revolving loans': -0.387},
+ 'NAME_INCOME_TYPE': {'Working': 0.07,
+                      'Commercial associate': -0.258,
+                      'Pensioner': -0.101,
+                      'State servant': -0.54,
                       'Unemployed': 1.8,
                       'Maternity leave': 2.0,
                       'Student': -2.0,
                       'Businessman': -2.0},
- 'NAME_EDUCATION_TYPE': {'Secondary / secondary special': 0.178,
+ 'NAME_EDUCATION_TYPE': {'Secondary / secondary special': 0.179,
                          'Higher education': -0.35,
-                         'Incomplete higher': 0.103,
-                         'Lower secondary': 0.407,
+                         'Incomplete higher': 0.073,
+                         'Lower secondary': 0.413,
                          'Academic degree': -1.2},
- 'NAME_FAMILY_STATUS': {'Married': 0.084,
-                        'Single / not married': 0.391,
-                        'Civil marriage': 0.438,
-                        'Separated': 0.196,
+ 'NAME_FAMILY_STATUS': {'Married': 0.096,
+                        'Single / not married': 0.413,
+                        'Civil marriage': 0.449,
+                        'Separated': 0.201,
                         'Widow': -0.15},
- 'NAME_HOUSING_TYPE': {'House / apartment': -0.177,
-                       'With parents': 0.342,
-                       'Municipal apartment': -0.082,
-                       'Rented apartment': 0.396,
+ 'NAME_HOUSING_TYPE': {'House / apartment': -0.175,
+                       'With parents': 0.344,
+                       'Municipal apartment': -0.069,
+                       'Rented apartment': 0.357,
                        'Office apartment': -0.2,
                        'Co-op apartment': 0.05},
- 'OCCUPATION_TYPE': {'Laborers': 0.395,
-                     'Sales staff': 0.284,
+ 'OCCUPATION_TYPE': {'Laborers': 0.414,
+                     'Sales staff': 0.306,
                      'Core staff': -0.2,
                      'Managers': -0.2,
-                     'Drivers': 0.484,
+                     'Drivers': 0.506,
                      'High skill tech staff': -0.22,
                      'Accountants': -0.4,
                      'Medicine staff': -0.1,
-                     'Security staff': 0.392,
-                     'Cooking staff': 0.402,
+                     'Security staff': 0.385,
+                     'Cooking staff': 0.44,
                      'Cleaning staff': 0.05,
-                     'Low-skill Laborers': 1.086,
+                     'Low-skill Laborers': 1.132,
                      'Waiters/barmen staff': 0.25,
                      'IT staff': -0.25}}
-LOGIT_INTERCEPT = -4.089
+LOGIT_INTERCEPT = -4.107
 # END CALIBRATED
 
 
@@ -808,7 +808,7 @@ def _bureau(rng: np.random.Generator, applicants: Applicants, next_id: int
     debt = np.round(debt, 3)
 
     ever_late = rng.random(rows) < expit(-2.4 + 1.1 * ob)
-    currently_late = active & ever_late & (rng.random(rows) < expit(-2.2 + 0.9 * ob))
+    currently_late = active & ever_late & (rng.random(rows) < expit(-3.4 + 0.9 * ob))
     day_overdue = np.where(currently_late, np.ceil(rng.exponential(25.0, rows) * np.exp(0.4 * ob)),
                            0).astype(np.int64)
     day_overdue = np.minimum(day_overdue, -days_credit)
@@ -876,8 +876,13 @@ def _bureau(rng: np.random.Generator, applicants: Applicants, next_id: int
     # Late episodes on credits that were ever late.
     episode_start = first_month + np.floor(rng.random(rows) * np.maximum(
         np.minimum(close_month, 0) - first_month + 1, 1)).astype(np.int64)
-    severity = np.clip(1 + rng.poisson(0.25 * np.exp(0.6 * ob)), 1, 5)
-    length = 1 + rng.poisson(0.6, rows)
+    # Worst DPD bucket of the episode: riskier clients escalate further; bucket 5 (written off)
+    # lasts until the credit closes.
+    escalation = np.clip(0.15 * np.exp(0.6 * ob - 0.18), 0, 0.9)
+    u = rng.random(rows)
+    severity = (1 + (u < escalation) + (u < 0.47 * escalation) + (u < 0.27 * escalation)
+                + (u < 0.17 * escalation))
+    length = 1 + rng.poisson(2.0, rows)
     offset = month - episode_start[hist_credit]
     in_episode = ever_late[hist_credit] & (offset >= 0) & (
         (offset < length[hist_credit]) | (severity[hist_credit] == 5)
