@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--max-input-len", type=int, default=None, help="input tokens kept per text")
     # Default 1: on a shared 2-core box, 2 torch threads spin against other jobs and were measured
     # ~5x slower per step than 1 thread (4.9 s vs 1.0 s per T5 step under a load average of 6).
+    cmp_.add_argument("--lc-fractions", default=None,
+                      help="comma-separated label fractions for the fold-0 learning curve "
+                           "(default 0.1,0.25,0.5,1.0; quick 0.5,1.0)")
     cmp_.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     return parser
 
@@ -69,8 +72,17 @@ def _config(args: argparse.Namespace, argv: list[str]):
         size=args.t5_size or plan.size,
         pretrain_steps=args.pretrain_steps if args.pretrain_steps is not None else plan.pretrain_steps,
     )
+    fractions = cfg.lc_fractions
+    if args.lc_fractions:
+        try:
+            fractions = sorted({float(x) for x in args.lc_fractions.split(",")} | {1.0})
+        except ValueError:
+            raise SystemExit(f"error: --lc-fractions must be numbers, got {args.lc_fractions!r}") from None
+        if not all(0.0 < f <= 1.0 for f in fractions):
+            raise SystemExit("error: --lc-fractions must lie in (0, 1]")
     return replace(
-        cfg, methods=methods, pretrained_models=list(args.model), n_splits=args.folds, seed=args.seed,
+        cfg, methods=methods, lc_fractions=fractions, pretrained_models=list(args.model),
+        n_splits=args.folds, seed=args.seed,
         transformer_folds=args.transformer_folds or cfg.transformer_folds, t5=plan, threads=args.threads,
         command="python -m nlp " + " ".join(shlex.quote(a) for a in argv),
     )
