@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -71,7 +71,6 @@ class GenerationSummary:
     default_rate: float
     oracle_auc: float
     seconds: float
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
         rows = ", ".join(f"{name} {count:,}" for name, count in self.rows.items())
