@@ -7,6 +7,10 @@ unchanged file only opens the cache. Values stay raw: the 365243 sentinel is not
 
 Any problem with the input raises :class:`DataValidationError`, which names the file and, when it
 concerns one column, that column.
+
+Known limit: polars' CSV reader pads a line with too few fields with nulls and drops extra
+fields, so a ragged line is only caught when it leaves a mandatory column empty or shifts a
+value into a column where it does not parse or fit.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ How the data is built, per chunk of applicants (vectorised numpy, no loop over r
    per-client aggregates can therefore, in principle, recover it; TARGET ~ Bernoulli(true PD).
 
 The true probabilities are written to ``truth.csv`` beside the tables, never into them.
+
+Calibration: category offsets and the intercept are fitted by benchmarks/generate_calibration.py;
+APPLICATION_SIGNAL and SIDE_TABLE_SIGNAL set the oracle AUC and the gain from the side tables
+(measured by benchmarks/generate_signal_check.py; tests/test_synthetic.py checks the marginals).
 """
 
 from __future__ import annotations
