@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
                            "t5_span_pretrained (default: all)")
     cmp_.add_argument("--folds", type=int, default=5, help="number of stratified folds (default 5)")
     cmp_.add_argument("--transformer-folds", type=int, default=None,
-                      help="how many of those folds the T5 methods run on (default 3, quick 2)")
+                      help="how many of those folds the T5 methods run on (default 5 = all, quick 2)")
     cmp_.add_argument("--seed", type=int, default=42)
     cmp_.add_argument("--t5-size", choices=["tiny", "mini", "small-cpu"], default=None)
     cmp_.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs for the offline T5 variants")

@@ -42,7 +42,7 @@ class CompareConfig:
     quick: bool = False
     seed: int = 42
     n_splits: int = 5
-    transformer_folds: int = 3
+    transformer_folds: int = 5
     per_class: int | None = None
     methods: list[str] = field(default_factory=lambda: [*CLASSIC, *T5_OFFLINE])
     pretrained_models: list[str] = field(default_factory=list)
