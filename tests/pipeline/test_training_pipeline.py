@@ -98,3 +98,16 @@ def test_a_client_rescored_alone_from_the_artifact_gets_its_batch_probability(tr
         row = client_feature_row(application, stored[0] if stored else None, artifact.aggregate_schema)
         probability = predict_proba(artifact.booster, model_matrix(row, artifact.feature_names))[0]
         assert probability == pytest.approx(expected, abs=1e-7)
+
+
+def test_training_runs_on_the_real_kaggle_samples(samples_dir, tmp_path):
+    from scoring.model.pipeline import TrainingOptions, train
+
+    directory = train(samples_dir, tmp_path / "artifacts", TrainingOptions(n_folds=3), progress=False)
+    card = json.loads((directory / "model_card.json").read_text())
+    assert card["data"]["source"] == "kaggle"
+    assert card["oracle_auc"] is None, "real data has no known true probability"
+    assert card["data"]["rows"]["application_train"] == 1_000
+    assert card["data"]["rows"]["application_test"] == 1_000
+    assert card["data"]["default_rate"] == pytest.approx(0.06)
+    assert load_artifact(directory).version.startswith("kaggle-")
