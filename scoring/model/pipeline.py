@@ -125,7 +125,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
     with steps.step("Empreinte des données / data fingerprint"):
         data_hash = data_fingerprint(data_dir)
     oracle = _oracle_auc(data_dir, train_ids, y)
-    source = "synthetic" if oracle is not None else "kaggle"
+    source = "synthetic" if (data_dir / TRUTH_FILE).exists() else "kaggle"
     created = datetime.now(UTC)
     version = f"{source}-{created:%Y%m%dT%H%M%S}-{data_hash[:8]}"
 
