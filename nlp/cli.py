@@ -42,7 +42,30 @@ def build_parser() -> argparse.ArgumentParser:
                       help="comma-separated label fractions for the fold-0 learning curve "
                            "(default 0.1,0.25,0.5,1.0; quick 0.5,1.0)")
     cmp_.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
+    rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
     return parser
+
+
+def _report(results_path: Path) -> int:
+    import json
+
+    from nlp.report import write_reports
+
+    try:
+        results = json.loads(results_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        print(f"error: {results_path}: file not found", file=sys.stderr)
+        return 2
+    except json.JSONDecodeError as exc:
+        print(f"error: {results_path}: not valid JSON ({exc})", file=sys.stderr)
+        return 2
+    if "methods" not in results or "meta" not in results:
+        print(f"error: {results_path}: not a results.json written by `python -m nlp compare`", file=sys.stderr)
+        return 2
+    written = write_reports(results, results_path.parent)
+    print(f"wrote {len(written)} report files in {results_path.parent}")
+    return 0
 
 
 def _config(args: argparse.Namespace, argv: list[str]):
@@ -91,6 +114,8 @@ def _config(args: argparse.Namespace, argv: list[str]):
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    if args.command == "report":
+        return _report(args.results)
     if not args.online:
         for var in _OFFLINE_VARS:
             os.environ.setdefault(var, "1")

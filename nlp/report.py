@@ -53,14 +53,15 @@ def render_markdown(results: dict[str, Any]) -> str:
         + (" (quick smoke mode: subsample, tiny models, numbers not meaningful)" if meta["quick"] else ""),
         f"- Command: `{meta['command']}`",
         f"- Machine: {mach['cpu']}, {mach['logical_cpus']} logical CPUs, {mach['memory_gib']} GiB, "
-        f"torch {mach['torch']} ({mach['torch_threads']} threads), transformers {mach['transformers']}, "
+        f"torch {mach['torch']} (torch threads: {mach['torch_threads']}), transformers {mach['transformers']}, "
         f"scikit-learn {mach['scikit_learn']}",
         f"- Load average at start / end: {meta['load_average_start']} / {meta['load_average_end']} "
         "(the machine is shared with other jobs: timings are indicative)",
         f"- Data: {meta['data']['n_texts']} texts, sha256 `{meta['data']['sha256'][:16]}…`",
         f"- Protocol: stratified {proto['n_splits']}-fold CV (seed {proto['seed']}); "
-        f"headline table on folds {head} for every method (transformer runs limited by CPU time); "
-        "hyperparameters by inner 3-fold CV on the training fold; metrics mean ± std over folds.",
+        f"headline table on folds {head} for every method"
+        + (" (transformer runs limited to these folds by CPU time); " if len(head) < proto["n_splits"] else "; ")
+        + "hyperparameters by inner 3-fold CV on the training fold; metrics mean ± std over folds.",
         "",
         f"## Headline: all methods on the same folds {head}",
         "",

@@ -26,6 +26,21 @@ def test_compare_quick_writes_every_report(corpus_csv, tmp_path) -> None:
     assert (out / "results.md").read_text().startswith("# NLP comparison")
     assert (out / "learning_curve.png").stat().st_size > 0
     assert (out / "confusion_tfidf_linear.png").stat().st_size > 0
+    assert not (out / "results.partial.json").exists()  # only kept while a run is in progress
+
+    (out / "results.md").unlink()
+    assert main(["report", "--results", str(out / "results.json")]) == 0
+    assert (out / "results.md").read_text().startswith("# NLP comparison")
+
+
+def test_report_on_a_missing_results_file(tmp_path, capsys) -> None:
+    assert main(["report", "--results", str(tmp_path / "results.json")]) == 2
+    assert "results.json: file not found" in capsys.readouterr().err
+
+
+def test_bad_learning_curve_fractions_are_rejected(corpus_csv, tmp_path) -> None:
+    with pytest.raises(SystemExit, match="lc-fractions"):
+        main(["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--lc-fractions", "0.1,abc"])
 
 
 def test_missing_column_gives_a_clear_error(tmp_path, capsys) -> None:
