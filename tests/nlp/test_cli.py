@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -9,6 +10,16 @@ from nlp.cli import main
 from .conftest import write_corpus
 
 pytestmark = [pytest.mark.nlp, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True)
+def _restore_environ():
+    # main() sets offline and thread-count variables for its own process; keep them out of the
+    # environment that later tests (and their subprocesses) see.
+    saved = dict(os.environ)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 def test_compare_quick_writes_every_report(corpus_csv, tmp_path) -> None:
