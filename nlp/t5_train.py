@@ -54,7 +54,11 @@ class _StepReporter(TrainerCallback):
             self.losses.append(float(logs["loss"]))
 
 
-def _args(out_dir: str, settings: TrainSettings, max_steps: int = -1) -> Seq2SeqTrainingArguments:
+def _args(
+    out_dir: str, settings: TrainSettings, total_steps: int, max_steps: int = -1
+) -> Seq2SeqTrainingArguments:
+    # Warmup as an explicit step count: transformers 4.x has no float-ratio warmup_steps.
+    warmup = int(np.ceil(settings.warmup_ratio * total_steps))
     return Seq2SeqTrainingArguments(
         output_dir=out_dir,
         per_device_train_batch_size=settings.batch_size,
@@ -62,7 +66,7 @@ def _args(out_dir: str, settings: TrainSettings, max_steps: int = -1) -> Seq2Seq
         max_steps=max_steps,
         learning_rate=settings.learning_rate,
         weight_decay=settings.weight_decay,
-        warmup_steps=settings.warmup_ratio,  # a float < 1 is read as a ratio of total steps
+        warmup_steps=warmup,
         lr_scheduler_type="linear",
         logging_strategy="steps",
         logging_steps=25,
@@ -102,7 +106,9 @@ def finetune_text_to_text(
     reporter = _StepReporter(on_step)
     with tempfile.TemporaryDirectory(prefix="t5ft_") as tmp:
         trainer = Seq2SeqTrainer(
-            model=model, args=_args(tmp, settings), train_dataset=ds, data_collator=collator,
+            model=model,
+            args=_args(tmp, settings, int(np.ceil(steps_per_epoch(len(ds), settings.batch_size) * settings.epochs))),
+            train_dataset=ds, data_collator=collator,
             processing_class=tokenizer, callbacks=[reporter],
         )
         trainer.remove_callback(PrinterCallback)  # losses go to our reporter, not stdout
@@ -132,18 +138,13 @@ def pretrain_span_corruption(
     reporter = _StepReporter(on_step)
     with tempfile.TemporaryDirectory(prefix="t5pt_") as tmp:
         trainer = Seq2SeqTrainer(
-            model=model, args=_args(tmp, settings, max_steps=steps), train_dataset=ds,
+            model=model, args=_args(tmp, settings, steps, max_steps=steps), train_dataset=ds,
             data_collator=collator, processing_class=tokenizer, callbacks=[reporter],
         )
         trainer.remove_callback(PrinterCallback)
         trainer.train()
     model.eval()
     return reporter.losses
-
-
-def chunk_count(tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], max_len: int) -> int:
-    raw = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
-    return len(chunk_token_ids(raw, max_len - 1))
 
 
 def steps_per_epoch(n_examples: int, batch_size: int) -> int:
