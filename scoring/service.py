@@ -63,8 +63,12 @@ class ClientScore:
 class ScoringService:
     def __init__(self, artifact: ScoringArtifact) -> None:
         self.artifact = artifact
-        aggregates = pl.read_parquet(artifact.path / "side_aggregates.parquet")
-        self._aggregates = {row[KEY]: row for row in aggregates.to_dicts()}
+        # One Python dict per client would cost gigabytes at full scale: keep the columnar frame
+        # and an index from client id to row.
+        self._aggregates = pl.read_parquet(artifact.path / "side_aggregates.parquet")
+        self._row_of_client = {
+            client: row for row, client in enumerate(self._aggregates[KEY].to_list())
+        }
 
     @classmethod
     def from_artifact(cls, path: Path) -> ScoringService:
@@ -72,7 +76,8 @@ class ScoringService:
 
     def side_aggregates(self, client_id: int | None) -> Mapping[str, Any] | None:
         """The stored side-table history of a known client (None for a new one)."""
-        return None if client_id is None else self._aggregates.get(int(client_id))
+        row = None if client_id is None else self._row_of_client.get(int(client_id))
+        return None if row is None else self._aggregates.row(row, named=True)
 
     def score(self, application: Mapping[str, Any]) -> ClientScore:
         """Score an application (raw application_train fields, SK_ID_CURR for history)."""
