@@ -1,0 +1,63 @@
+"""ScoringService start-up time and per-client score + explanation latency on an artifact.
+
+    python benchmarks/service_latency.py --artifact ARTIFACT_DIR --data-dir DATA_DIR [--clients 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--artifact", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--clients", type=int, default=200)
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    from scoring.service import ScoringService
+
+    service = ScoringService.from_artifact(args.artifact)
+    startup = time.perf_counter() - started
+
+    from scoring.data import load_tables
+
+    applications = load_tables(args.data_dir, tables=["application_train"])["application_train"]
+    rows = applications.head(args.clients).collect().to_dicts()
+    service.score(rows[0])  # first call pays one-off lazy initialisation
+    latencies = []
+    for row in rows:
+        begin = time.perf_counter()
+        service.score(row).reasons()
+        latencies.append((time.perf_counter() - begin) * 1000)
+    latencies.sort()
+    record = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "command": " ".join(sys.argv),
+        "model_version": service.artifact.version,
+        "startup_seconds": round(startup, 2),
+        "clients": len(latencies),
+        "latency_ms_median": round(statistics.median(latencies), 1),
+        "latency_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+    }
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M")
+    (RESULTS / f"service_latency_{stamp}.json").write_text(json.dumps(record, indent=2) + "\n")
+    print(json.dumps(record, indent=2))
+
+
+if __name__ == "__main__":
+    main()
