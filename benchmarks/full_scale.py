@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results"
+from results_file import machine_description, write_record
 
 FEATURES_STAGE = """
 import sys, time
@@ -91,15 +90,11 @@ def main() -> None:
                                                           "training_seconds", "step_seconds")}
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-                   f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 1024**3:.0f} GiB",
+        "machine": machine_description(),
         "command": " ".join(sys.argv),
         "results": results,
     }
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M")
-    (RESULTS / f"full_scale_{stamp}.json").write_text(json.dumps(record, indent=2) + "\n")
-    print(json.dumps(record, indent=2))
+    write_record("full_scale", record)
 
 
 if __name__ == "__main__":

@@ -6,16 +6,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results"
+from results_file import machine_description, write_record
 
 
 def main() -> None:
@@ -44,7 +42,7 @@ def main() -> None:
     latencies.sort()
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "machine": machine_description(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "command": " ".join(sys.argv),
         "model_version": service.artifact.version,
@@ -53,10 +51,7 @@ def main() -> None:
         "latency_ms_median": round(statistics.median(latencies), 1),
         "latency_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
     }
-    RESULTS.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M")
-    (RESULTS / f"service_latency_{stamp}.json").write_text(json.dumps(record, indent=2) + "\n")
-    print(json.dumps(record, indent=2))
+    write_record("service_latency", record)
 
 
 if __name__ == "__main__":
