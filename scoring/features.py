@@ -13,12 +13,13 @@ from typing import Any
 import pandas as pd
 import polars as pl
 
-from scoring.schema import SENTINEL_DAYS, SIDE_TABLES, TABLES
+from scoring.schema import CLIENT_KEY, SENTINEL_DAYS, SIDE_TABLES, TABLES, TARGET
 
-KEY = "SK_ID_CURR"
-TARGET = "TARGET"
+# The schema defines the key and target; this alias keeps `from scoring.features import KEY`.
+KEY = CLIENT_KEY
 # Bump when a feature's definition changes: artifacts record it and refuse to load on mismatch.
-FEATURE_PIPELINE_VERSION = 1
+# 2: side-table float sums and means added in sorted order (last-bit changes only).
+FEATURE_PIPELINE_VERSION = 2
 
 RECENT_DAYS = 365
 RECENT_MONTHS = 12
@@ -50,6 +51,22 @@ def _safe_ratio(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator != 0).then(numerator / denominator).otherwise(None)
 
 
+# A floating-point sum depends on the order of its terms, and the streaming engine's joins and
+# group-bys hand rows over in a different order on every run (last-bit differences up to 2e-9,
+# measured), which changed the model from one run to the next. Summing each group's values in
+# sorted order makes these aggregates a function of the data alone. Integer and boolean sums,
+# counts, minima and maxima do not depend on order and stay as they are.
+def _ordered_sum(values: pl.Expr) -> pl.Expr:
+    # cum_sum adds strictly left to right; a plain sum() after sort() lets the engine drop the
+    # sort as redundant and split the sum across chunks again.
+    return values.drop_nulls().sort().cum_sum().last().fill_null(0.0)
+
+
+def _ordered_mean(values: pl.Expr) -> pl.Expr:
+    present = values.drop_nulls()
+    return present.sort().cum_sum().last() / present.len()
+
+
 def application_categoricals() -> list[str]:
     """Application columns that reach the model as categories (levels come from the schema)."""
     return [
@@ -60,8 +77,7 @@ def application_categoricals() -> list[str]:
 
 
 def category_levels(column: str) -> list[str]:
-    spec = next(c for c in TABLES["application_train"].columns if c.name == column)
-    return list(spec.levels or ())
+    return list(TABLES["application_train"].column(column).levels or ())
 
 
 def application_features(application: pl.LazyFrame | pl.DataFrame) -> Any:
@@ -115,18 +131,18 @@ def _bureau_aggregates(bureau: pl.LazyFrame, bureau_balance: pl.LazyFrame) -> pl
         pl.col("DAYS_CREDIT").min().alias("BUREAU_DAYS_CREDIT_FIRST"),
         pl.col("DAYS_CREDIT").mean().alias("BUREAU_DAYS_CREDIT_MEAN"),
         pl.col("DAYS_CREDIT_ENDDATE").max().alias("BUREAU_DAYS_ENDDATE_MAX"),
-        pl.col("DAYS_ENDDATE_FACT").mean().alias("BUREAU_DAYS_ENDDATE_FACT_MEAN"),
+        _ordered_mean(pl.col("DAYS_ENDDATE_FACT")).alias("BUREAU_DAYS_ENDDATE_FACT_MEAN"),
         pl.col("CREDIT_DAY_OVERDUE").max().alias("BUREAU_DAYS_OVERDUE_MAX"),
         (pl.col("CREDIT_DAY_OVERDUE") > 0).sum().alias("BUREAU_OVERDUE_COUNT"),
         pl.col("AMT_CREDIT_MAX_OVERDUE").max().alias("BUREAU_AMT_MAX_OVERDUE"),
-        pl.col("AMT_CREDIT_SUM_OVERDUE").sum().alias("BUREAU_AMT_OVERDUE_SUM"),
+        _ordered_sum(pl.col("AMT_CREDIT_SUM_OVERDUE")).alias("BUREAU_AMT_OVERDUE_SUM"),
         pl.col("CNT_CREDIT_PROLONG").sum().alias("BUREAU_PROLONG_COUNT"),
-        pl.col("AMT_CREDIT_SUM").sum().alias("BUREAU_AMT_CREDIT_SUM"),
-        pl.col("AMT_CREDIT_SUM").mean().alias("BUREAU_AMT_CREDIT_MEAN"),
-        pl.col("AMT_CREDIT_SUM_DEBT").filter(active).sum().alias("BUREAU_ACTIVE_DEBT_SUM"),
-        pl.col("AMT_CREDIT_SUM").filter(active).sum().alias("BUREAU_ACTIVE_CREDIT_SUM"),
-        pl.col("AMT_ANNUITY").filter(active).sum().alias("BUREAU_ACTIVE_ANNUITY_SUM"),
-        pl.col("late_share").mean().alias("BUREAU_BALANCE_LATE_SHARE"),
+        _ordered_sum(pl.col("AMT_CREDIT_SUM")).alias("BUREAU_AMT_CREDIT_SUM"),
+        _ordered_mean(pl.col("AMT_CREDIT_SUM")).alias("BUREAU_AMT_CREDIT_MEAN"),
+        _ordered_sum(pl.col("AMT_CREDIT_SUM_DEBT").filter(active)).alias("BUREAU_ACTIVE_DEBT_SUM"),
+        _ordered_sum(pl.col("AMT_CREDIT_SUM").filter(active)).alias("BUREAU_ACTIVE_CREDIT_SUM"),
+        _ordered_sum(pl.col("AMT_ANNUITY").filter(active)).alias("BUREAU_ACTIVE_ANNUITY_SUM"),
+        _ordered_mean(pl.col("late_share")).alias("BUREAU_BALANCE_LATE_SHARE"),
         pl.col("worst_status").max().alias("BUREAU_BALANCE_WORST_STATUS"),
         pl.col("months").sum().alias("BUREAU_BALANCE_MONTHS"),
     ).with_columns(
@@ -149,14 +165,14 @@ def _previous_aggregates(previous: pl.LazyFrame) -> pl.LazyFrame:
         recent.sum().alias("PREV_RECENT_COUNT"),
         pl.col("DAYS_DECISION").max().alias("PREV_DAYS_DECISION_LAST"),
         pl.col("DAYS_DECISION").mean().alias("PREV_DAYS_DECISION_MEAN"),
-        pl.col("AMT_APPLICATION").mean().alias("PREV_AMT_APPLICATION_MEAN"),
-        pl.col("AMT_CREDIT").mean().alias("PREV_AMT_CREDIT_MEAN"),
-        pl.col("AMT_ANNUITY").mean().alias("PREV_AMT_ANNUITY_MEAN"),
-        _safe_ratio(pl.col("AMT_CREDIT"), pl.col("AMT_APPLICATION")).mean()
+        _ordered_mean(pl.col("AMT_APPLICATION")).alias("PREV_AMT_APPLICATION_MEAN"),
+        _ordered_mean(pl.col("AMT_CREDIT")).alias("PREV_AMT_CREDIT_MEAN"),
+        _ordered_mean(pl.col("AMT_ANNUITY")).alias("PREV_AMT_ANNUITY_MEAN"),
+        _ordered_mean(_safe_ratio(pl.col("AMT_CREDIT"), pl.col("AMT_APPLICATION")))
         .alias("PREV_CREDIT_TO_APPLICATION_MEAN"),
-        pl.col("CNT_PAYMENT").mean().alias("PREV_CNT_PAYMENT_MEAN"),
-        pl.col("AMT_DOWN_PAYMENT").mean().alias("PREV_AMT_DOWN_PAYMENT_MEAN"),
-        pl.col("AMT_CREDIT").filter(approved).sum().alias("PREV_APPROVED_CREDIT_SUM"),
+        _ordered_mean(pl.col("CNT_PAYMENT")).alias("PREV_CNT_PAYMENT_MEAN"),
+        _ordered_mean(pl.col("AMT_DOWN_PAYMENT")).alias("PREV_AMT_DOWN_PAYMENT_MEAN"),
+        _ordered_sum(pl.col("AMT_CREDIT").filter(approved)).alias("PREV_APPROVED_CREDIT_SUM"),
         pl.col("DAYS_LAST_DUE").filter(approved).max().alias("PREV_APPROVED_LAST_DUE_MAX"),
     )
 
@@ -171,7 +187,7 @@ def _pos_aggregates(pos: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("SK_DPD_DEF").max().alias("POS_DPD_DEF_MAX"),
         (pl.col("SK_DPD") > 0).mean().alias("POS_LATE_MONTH_SHARE"),
         pl.col("SK_DPD").filter(recent).max().alias("POS_DPD_RECENT_MAX"),
-        pl.col("CNT_INSTALMENT_FUTURE").mean().alias("POS_INSTALMENT_FUTURE_MEAN"),
+        _ordered_mean(pl.col("CNT_INSTALMENT_FUTURE")).alias("POS_INSTALMENT_FUTURE_MEAN"),
         (pl.col("NAME_CONTRACT_STATUS") == "Active").filter(recent).sum()
         .alias("POS_ACTIVE_RECENT_MONTHS"),
     )
@@ -184,17 +200,17 @@ def _installment_aggregates(installments: pl.LazyFrame) -> pl.LazyFrame:
     return installments.group_by(KEY).agg(
         pl.len().alias("INST_PAYMENT_COUNT"),
         (delay > 0).mean().alias("INST_LATE_SHARE"),
-        delay.clip(lower_bound=0).mean().alias("INST_DAYS_LATE_MEAN"),
+        _ordered_mean(delay.clip(lower_bound=0)).alias("INST_DAYS_LATE_MEAN"),
         delay.max().alias("INST_DAYS_LATE_MAX"),
-        (-delay).clip(lower_bound=0).mean().alias("INST_DAYS_EARLY_MEAN"),
-        ratio.mean().alias("INST_PAYMENT_RATIO_MEAN"),
+        _ordered_mean((-delay).clip(lower_bound=0)).alias("INST_DAYS_EARLY_MEAN"),
+        _ordered_mean(ratio).alias("INST_PAYMENT_RATIO_MEAN"),
         ratio.min().alias("INST_PAYMENT_RATIO_MIN"),
         (pl.col("AMT_PAYMENT") < pl.col("AMT_INSTALMENT")).mean().alias("INST_UNDERPAID_SHARE"),
-        (pl.col("AMT_INSTALMENT") - pl.col("AMT_PAYMENT")).clip(lower_bound=0).sum()
+        _ordered_sum((pl.col("AMT_INSTALMENT") - pl.col("AMT_PAYMENT")).clip(lower_bound=0))
         .alias("INST_AMT_UNDERPAID_SUM"),
-        pl.col("AMT_PAYMENT").sum().alias("INST_AMT_PAYMENT_SUM"),
+        _ordered_sum(pl.col("AMT_PAYMENT")).alias("INST_AMT_PAYMENT_SUM"),
         (delay > 0).filter(recent).mean().alias("INST_LATE_SHARE_RECENT"),
-        delay.clip(lower_bound=0).filter(recent).mean().alias("INST_DAYS_LATE_RECENT_MEAN"),
+        _ordered_mean(delay.clip(lower_bound=0).filter(recent)).alias("INST_DAYS_LATE_RECENT_MEAN"),
     )
 
 
@@ -203,15 +219,15 @@ def _credit_card_aggregates(cards: pl.LazyFrame) -> pl.LazyFrame:
     recent = pl.col("MONTHS_BALANCE") > -RECENT_MONTHS
     return cards.group_by(KEY).agg(
         pl.len().alias("CC_MONTH_COUNT"),
-        utilisation.mean().alias("CC_UTILISATION_MEAN"),
+        _ordered_mean(utilisation).alias("CC_UTILISATION_MEAN"),
         utilisation.max().alias("CC_UTILISATION_MAX"),
-        utilisation.filter(recent).mean().alias("CC_UTILISATION_RECENT_MEAN"),
-        pl.col("AMT_BALANCE").mean().alias("CC_AMT_BALANCE_MEAN"),
+        _ordered_mean(utilisation.filter(recent)).alias("CC_UTILISATION_RECENT_MEAN"),
+        _ordered_mean(pl.col("AMT_BALANCE")).alias("CC_AMT_BALANCE_MEAN"),
         pl.col("AMT_CREDIT_LIMIT_ACTUAL").max().alias("CC_CREDIT_LIMIT_MAX"),
-        pl.col("AMT_DRAWINGS_CURRENT").mean().alias("CC_AMT_DRAWINGS_MEAN"),
-        pl.col("CNT_DRAWINGS_ATM_CURRENT").mean().alias("CC_ATM_DRAWINGS_MEAN"),
-        _safe_ratio(pl.col("AMT_PAYMENT_TOTAL_CURRENT"), pl.col("AMT_INST_MIN_REGULARITY"))
-        .mean().alias("CC_PAYMENT_TO_MINIMUM_MEAN"),
+        _ordered_mean(pl.col("AMT_DRAWINGS_CURRENT")).alias("CC_AMT_DRAWINGS_MEAN"),
+        _ordered_mean(pl.col("CNT_DRAWINGS_ATM_CURRENT")).alias("CC_ATM_DRAWINGS_MEAN"),
+        _ordered_mean(_safe_ratio(pl.col("AMT_PAYMENT_TOTAL_CURRENT"), pl.col("AMT_INST_MIN_REGULARITY")))
+        .alias("CC_PAYMENT_TO_MINIMUM_MEAN"),
         pl.col("SK_DPD").max().alias("CC_DPD_MAX"),
         (pl.col("SK_DPD") > 0).mean().alias("CC_LATE_MONTH_SHARE"),
     )
@@ -247,13 +263,23 @@ def complete_features(frame: Any) -> Any:
 def build_feature_frame(
     tables: Mapping[str, pl.LazyFrame], application_table: str = "application_train"
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Batch path: returns (features incl. key and target if present, side aggregates by key)."""
-    aggregates = side_table_aggregates(tables).collect(engine="streaming")
-    features = complete_features(
-        application_features(tables[application_table]).join(
-            aggregates.lazy(), on=KEY, how="left"
+    """Batch path: returns (features incl. key and target if present, side aggregates by key),
+    both sorted by client id.
+
+    The streaming engine returns rows in a different order on every run; folds, the
+    early-stopping split and the reference sample are drawn by position, so a fixed order is
+    what makes the same data and seed give the same model.
+    """
+    aggregates = side_table_aggregates(tables).collect(engine="streaming").sort(KEY)
+    features = (
+        complete_features(
+            application_features(tables[application_table]).join(
+                aggregates.lazy(), on=KEY, how="left"
+            )
         )
-    ).collect(engine="streaming")
+        .collect(engine="streaming")
+        .sort(KEY)
+    )
     return features, aggregates
 
 

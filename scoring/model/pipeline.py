@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import platform
+import subprocess
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,6 +21,7 @@ from scoring import explain, reference
 from scoring.data import load_tables
 from scoring.data.synthetic import TRUTH_COLUMN, TRUTH_FILE
 from scoring.features import (
+    FEATURE_PIPELINE_VERSION,
     KEY,
     TARGET,
     application_categoricals,
@@ -68,6 +71,29 @@ def _oracle_auc(data_dir: Path, train_ids: np.ndarray, y: np.ndarray) -> float |
 def _library_versions() -> dict[str, str]:
     names = ("xgboost", "scikit-learn", "polars", "pandas", "numpy")
     return {name: metadata.version(name) for name in names} | {"python": platform.python_version()}
+
+
+PACKAGE_NAME = "pret-a-depenser-scoring"
+
+
+def code_version() -> dict[str, Any]:
+    """The code that built a model: the git commit when run from a checkout (and whether the
+    scoring package had uncommitted changes), else the installed package version."""
+    version: dict[str, Any] = {"git_commit": None, "git_dirty": None, "package_version": None}
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        version["package_version"] = metadata.version(PACKAGE_NAME)
+    package_dir = Path(__file__).resolve().parents[1]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=package_dir, capture_output=True,
+                                text=True, timeout=10, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", str(package_dir)],
+                               cwd=package_dir, capture_output=True, text=True, timeout=10,
+                               check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return version
+    version["git_commit"] = commit or None
+    version["git_dirty"] = bool(dirty)
+    return version
 
 
 def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None = None,
@@ -177,6 +203,20 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
             "brier_score": calibration.brier_score(y, cv.out_of_fold),
             "expected_calibration_error": calibration.expected_calibration_error(y, cv.out_of_fold),
             "mean_predicted": float(cv.out_of_fold.mean()),
+        },
+        "reproducibility": {
+            "data_sha256": data_hash,
+            "seed": options.seed,
+            "n_folds": options.n_folds,
+            # XGBoost's histogram sums depend on the thread count: same threads, same model.
+            "threads": params["nthread"],
+            "code_version": code_version(),
+            "feature_pipeline_version": FEATURE_PIPELINE_VERSION,
+            "library_versions": _library_versions(),
+            "rebuild_command": (f"credit-scoring train --data-dir {data_dir} "
+                                f"--folds {options.n_folds} --seed {options.seed}"),
+            "note": "Clients are sorted by SK_ID_CURR and folds drawn from that order; the same "
+                    "data, code, seed, thread count and library versions rebuild the same model.",
         },
         "training_seconds": round(time.perf_counter() - started, 1),
         "step_seconds": {k: round(v, 1) for k, v in steps.durations.items()},

@@ -111,3 +111,26 @@ def test_training_runs_on_the_real_kaggle_samples(samples_dir, tmp_path):
     assert card["data"]["rows"]["application_test"] == 1_000
     assert card["data"]["default_rate"] == pytest.approx(0.06)
     assert load_artifact(directory).version.startswith("kaggle-")
+
+
+def test_the_same_data_and_seed_rebuild_the_same_model(trained_artifact, synthetic_dir, tmp_path):
+    from scoring.model.pipeline import TrainingOptions, train
+
+    again = train(synthetic_dir, tmp_path / "again",
+                  TrainingOptions(n_folds=3, seed=1, reference_sample_size=800), progress=False)
+    first = json.loads((trained_artifact / "model_card.json").read_text())
+    second = json.loads((again / "model_card.json").read_text())
+    assert second["cv_auc"]["per_fold"] == pytest.approx(first["cv_auc"]["per_fold"], abs=1e-9)
+    assert second["cv_auc"]["mean"] == pytest.approx(first["cv_auc"]["mean"], abs=1e-9)
+    assert second["threshold"]["value"] == first["threshold"]["value"]
+    assert second["threshold"]["review_band"] == first["threshold"]["review_band"]
+    reference_first = load_artifact(trained_artifact).reference_sample
+    reference_second = load_artifact(again).reference_sample
+    assert reference_second["SK_ID_CURR"].tolist() == reference_first["SK_ID_CURR"].tolist()
+    np.testing.assert_allclose(reference_second["PROBABILITY_OF_DEFAULT"],
+                               reference_first["PROBABILITY_OF_DEFAULT"], rtol=0, atol=1e-9)
+    reproducibility = second["reproducibility"]
+    assert reproducibility["data_sha256"] == first["data"]["sha256"]
+    assert reproducibility["seed"] == 1
+    assert reproducibility["code_version"]["git_commit"] or reproducibility["code_version"]["package_version"]
+    assert reproducibility["library_versions"]["xgboost"]
