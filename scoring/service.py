@@ -1,26 +1,63 @@
-"""ScoringService: score and explain one client from a model artifact, as API and UI will.
+"""ScoringService: the only door into scoring for the API and the dashboard.
 
-Built once per process from an artifact; no full dataset is read. A client's side-table
-history comes from the aggregates stored with the artifact, so a rescored client gets exactly
-the number the batch pipeline gave.
+Built once per process from an artifact (and, when serving, a client store); no full dataset is
+read. A client's side-table history comes from the aggregates stored with the artifact, so a
+rescored client gets exactly the number the batch pipeline gave. Every input goes through
+`scoring.validation` first; what comes out is plain data with a `to_dict()`.
+
+Speed: features are computed by the one feature pipeline (polars, row-wise expressions), then
+turned into a float32 matrix with category codes, which XGBoost reads without pandas. Score-only
+calls use `inplace_predict`; explanations use exact TreeSHAP (`pred_contribs`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import polars as pl
+import xgboost as xgb
 
-from scoring.explain import grouped_contributions, shap_contributions
+from scoring.display import decision_label, format_probability, format_value, reason_sentence
+from scoring.errors import Forbidden, InvalidApplication, UnknownClient
+from scoring.errors import StaleVersion as DomainStaleVersion
+from scoring.explain import grouped_contributions, top_reasons
 from scoring.feature_labels import feature_label
-from scoring.features import KEY, client_feature_row, model_matrix
+from scoring.features import TARGET, application_features, complete_features
 from scoring.model.artifacts import ScoringArtifact, load_artifact
 from scoring.model.threshold import decide
+from scoring.schema import TABLES
+from scoring.validation import (
+    APPLICATION_COLUMNS,
+    EDITABLE_FIELDS,
+    KEY,
+    field_specs,
+    raise_field_error,
+    validate_application,
+    validate_changes,
+)
+
+if TYPE_CHECKING:
+    from scoring.store import ClientSummary, ClientVersion, Store, User
+
+PRINCIPAL_REASONS = 4
+# Out-of-population warnings: beyond these quantiles of the reference clients.
+WARNING_QUANTILES = (0.005, 0.995)
+_APPLICATION_SCHEMA = {k: v for k, v in TABLES["application_train"].polars_schema().items() if k != TARGET}
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-safe Python value (numpy scalars, NaN → None)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 @dataclass(frozen=True)
@@ -28,7 +65,36 @@ class Reason:
     feature: str
     label: str
     value: Any
+    display_value: str
     contribution: float  # log-odds; positive raises the risk
+    sentence: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feature": self.feature, "label": self.label, "value": _plain(self.value),
+                "display_value": self.display_value, "contribution": self.contribution,
+                "sentence": self.sentence}
+
+
+@dataclass(frozen=True)
+class OutOfPopulation:
+    field: str
+    value: float
+    low: float
+    high: float
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        label = feature_label(self.field, lang)
+        shown = format_value(self.field, self.value, lang)
+        if lang == "fr":
+            message = (f"{label} : {shown} sort de la population d'apprentissage (99 % des clients entre "
+                       f"{format_value(self.field, self.low, lang)} et {format_value(self.field, self.high, lang)})"
+                       " ; le score y est moins sûr.")
+        else:
+            message = (f"{label}: {shown} is outside the training population (99% of clients between "
+                       f"{format_value(self.field, self.low, lang)} and {format_value(self.field, self.high, lang)});"
+                       " the score is less certain there.")
+        return {"field": self.field, "label": label, "value": self.value, "low": self.low,
+                "high": self.high, "message": message}
 
 
 @dataclass(frozen=True)
@@ -41,61 +107,428 @@ class ClientScore:
     contributions: pd.Series  # log-odds per feature, model order
     feature_values: pd.Series
     model_version: str
+    client_id: int | None = None
+    fields: Mapping[str, Any] = field(default_factory=dict)  # the validated application
+    warnings: tuple[OutOfPopulation, ...] = ()
+    has_history: bool = False
+    in_training_set: bool = False
 
-    def reasons(self, count: int = 5, lang: str = "fr") -> dict[str, list[Reason]]:
+    def reasons(self, count: int = PRINCIPAL_REASONS, lang: str = "fr") -> dict[str, list[Reason]]:
         """The features that raise the risk most and those that lower it most."""
-        ordered = self.contributions.sort_values()
-
-        def reason(name: str) -> Reason:
-            value = self.feature_values[name]
-            return Reason(name, feature_label(name, lang), None if pd.isna(value) else value,
-                          float(self.contributions[name]))
-
         return {
-            "raises_risk": [reason(n) for n in ordered.index[::-1] if ordered[n] > 0][:count],
-            "lowers_risk": [reason(n) for n in ordered.index if ordered[n] < 0][:count],
+            group: [self._reason(name, lang) for name, _ in pairs]
+            for group, pairs in top_reasons(self.contributions, count).items()
         }
+
+    def _reason(self, name: str, lang: str) -> Reason:
+        value = _plain(self.feature_values[name])
+        if isinstance(value, float) and math.isnan(value):
+            value = None
+        shown = format_value(name, value, lang, raw=self.fields.get(name))
+        label = feature_label(name, lang)
+        contribution = float(self.contributions[name])
+        return Reason(name, label, value, shown, contribution, reason_sentence(label, shown, contribution, lang))
 
     def by_source(self) -> pd.Series:
         return grouped_contributions(self.contributions)
 
+    def distance_to_threshold(self, lang: str = "fr") -> str:
+        gap = self.probability_of_default - self.threshold
+        points = format_probability(abs(gap), lang).replace("\u00a0%", "")
+        if lang == "fr":
+            side = "au-dessus" if gap >= 0 else "en dessous"
+            return f"{points} point(s) {side} du seuil ({format_probability(self.threshold, lang)})"
+        side = "above" if gap >= 0 else "below"
+        return f"{points} point(s) {side} the threshold ({format_probability(self.threshold, lang)})"
+
+    def to_dict(self, lang: str = "fr", *, explain: bool = True) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "client_id": self.client_id,
+            "model_version": self.model_version,
+            "probability_of_default": self.probability_of_default,
+            "decision": self.decision,
+            "decision_label": decision_label(self.decision, lang),
+            "threshold": self.threshold,
+            "review_band": list(self.review_band),
+            "distance_to_threshold": self.distance_to_threshold(lang),
+            "has_history": self.has_history,
+            "in_training_set": self.in_training_set,
+            "warnings": [w.to_dict(lang) for w in self.warnings],
+        }
+        if explain:
+            ordered = self.contributions.reindex(
+                self.contributions.abs().sort_values(ascending=False).index
+            )
+            payload["base_value"] = self.base_value
+            payload["contributions"] = [
+                {
+                    "feature": name,
+                    "label": feature_label(name, lang),
+                    "value": _plain(self.feature_values[name]),
+                    "display_value": format_value(name, _plain(self.feature_values[name]), lang,
+                                                  raw=self.fields.get(name)),
+                    "contribution": float(value),
+                }
+                for name, value in ordered.items()
+            ]
+            payload["reasons"] = {
+                group: [r.to_dict() for r in reasons] for group, reasons in self.reasons(lang=lang).items()
+            }
+            payload["fields"] = {k: _plain(v) for k, v in self.fields.items()}
+        return payload
+
+
+@dataclass(frozen=True)
+class RecourseOption:
+    kind: str  # amount | goods_price | term
+    changes: dict[str, float]
+    score: ClientScore
+    description: dict[str, str]  # fr / en
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {"kind": self.kind, "changes": self.changes, "description": self.description[lang],
+                "probability_of_default": self.score.probability_of_default,
+                "decision": self.score.decision, "decision_label": decision_label(self.score.decision, lang)}
+
+
+@dataclass(frozen=True)
+class Recourse:
+    client_id: int
+    current: ClientScore
+    options: tuple[RecourseOption, ...]
+    message: dict[str, str]
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {"client_id": self.client_id, "decision": self.current.decision,
+                "probability_of_default": self.current.probability_of_default,
+                "message": self.message[lang], "options": [o.to_dict(lang) for o in self.options]}
+
 
 class ScoringService:
-    def __init__(self, artifact: ScoringArtifact) -> None:
+    def __init__(self, artifact: ScoringArtifact, store: Store | None = None) -> None:
         self.artifact = artifact
+        self.store = store
+        self.feature_names = list(artifact.feature_names)
+        self.booster = artifact.booster
+        # One request is one thread: OpenMP workers on 2 cores only spin (see scoring/__init__).
+        self.booster.set_param({"nthread": 1})
+        self._feature_types = list(self.booster.feature_types or [])
         # One Python dict per client would cost gigabytes at full scale: keep the columnar frame
         # and an index from client id to row.
         self._aggregates = pl.read_parquet(artifact.path / "side_aggregates.parquet")
+        self._aggregate_schema = {k: v for k, v in artifact.aggregate_schema.items() if k != KEY}
         self._row_of_client = {
             client: row for row, client in enumerate(self._aggregates[KEY].to_list())
         }
+        self._matrix_exprs = [
+            (
+                pl.col(name).replace_strict(
+                    {level: float(code) for code, level in enumerate(artifact.categories[name])},
+                    default=None, return_dtype=pl.Float32,
+                )
+                if name in artifact.categories
+                else pl.col(name).cast(pl.Float32)
+            ).alias(name)
+            for name in self.feature_names
+        ]
+        self._warning_bounds = self._out_of_population_bounds(artifact.reference_sample)
+        decision = artifact.decision
+        self.threshold = float(decision["threshold"])
+        self.review_band = (float(decision["review_low"]), float(decision["review_high"]))
+        self.population = _population_views(artifact)
 
     @classmethod
-    def from_artifact(cls, path: Path) -> ScoringService:
-        return cls(load_artifact(path))
+    def from_artifact(cls, path: Path, store: Store | None = None) -> ScoringService:
+        return cls(load_artifact(path), store)
+
+    # --- features -----------------------------------------------------------------------------
+    def _out_of_population_bounds(self, sample: pd.DataFrame) -> dict[str, tuple[float, float]]:
+        bounds = {}
+        for name, spec in APPLICATION_COLUMNS.items():
+            if spec.dtype == "str" or name not in sample.columns or name.startswith("FLAG_"):
+                continue
+            values = pd.to_numeric(sample[name], errors="coerce").dropna().to_numpy(dtype=float)
+            if values.size >= 100:
+                low, high = np.quantile(values, WARNING_QUANTILES)
+                if low < high:
+                    bounds[name] = (float(low), float(high))
+        return bounds
 
     def side_aggregates(self, client_id: int | None) -> Mapping[str, Any] | None:
         """The stored side-table history of a known client (None for a new one)."""
         row = None if client_id is None else self._row_of_client.get(int(client_id))
         return None if row is None else self._aggregates.row(row, named=True)
 
-    def score(self, application: Mapping[str, Any]) -> ClientScore:
-        """Score an application (raw application_train fields, SK_ID_CURR for history)."""
-        row = client_feature_row(
-            application, self.side_aggregates(application.get(KEY)), self.artifact.aggregate_schema
+    def has_history(self, client_id: int | None) -> bool:
+        return client_id is not None and int(client_id) in self._row_of_client
+
+    def in_training_set(self, client_id: int | None) -> bool:
+        if client_id is None:
+            return False
+        check = getattr(self.artifact, "is_training_client", None)
+        if check is not None:
+            return bool(check(int(client_id)))
+        return self.store is not None and self.store.exists(int(client_id)) and \
+            self.store.current(int(client_id)).in_training_set
+
+    def feature_frame(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None]) -> pl.DataFrame:
+        """Feature rows for validated applications, each joined with its client's stored history
+        (or none): the batch pipeline's functions, applied to a few rows."""
+        applications = pl.DataFrame(
+            [{name: record.get(name) for name in _APPLICATION_SCHEMA} for record in records],
+            schema=_APPLICATION_SCHEMA, orient="row",
         )
-        X = model_matrix(row, self.artifact.feature_names)
-        contributions = shap_contributions(self.artifact.booster, X)
-        margin = float(contributions.margin[0])
-        probability = float(1.0 / (1.0 + np.exp(-margin)))
-        decision = self.artifact.decision
-        return ClientScore(
-            probability_of_default=probability,
-            decision=decide(probability, decision["review_low"], decision["review_high"]),
-            threshold=float(decision["threshold"]),
-            review_band=(float(decision["review_low"]), float(decision["review_high"])),
-            base_value=float(contributions.base_value[0]),
-            contributions=contributions.for_client(0),
-            feature_values=X.iloc[0],
-            model_version=self.artifact.version,
+        history = pl.DataFrame(
+            [
+                {name: (aggregates or {}).get(name) for name in self._aggregate_schema}
+                for aggregates in (self.side_aggregates(c) for c in client_ids)
+            ],
+            schema=self._aggregate_schema, orient="row",
         )
+        return complete_features(pl.concat([application_features(applications), history], how="horizontal"))
+
+    def model_matrix(self, features: pl.DataFrame) -> np.ndarray:
+        """float32 matrix in model order, categories as the codes of the artifact's levels."""
+        return features.select(self._matrix_exprs).to_numpy().astype(np.float32, copy=False)
+
+    def _probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        return self.booster.inplace_predict(matrix, validate_features=False).astype(np.float64)
+
+    def _contributions(self, matrix: np.ndarray) -> np.ndarray:
+        dmatrix = xgb.DMatrix(matrix, feature_names=self.feature_names,
+                              feature_types=self._feature_types or None, enable_categorical=True, nthread=1)
+        return self.booster.predict(dmatrix, pred_contribs=True).astype(np.float64)
+
+    def _decide(self, probability: float) -> str:
+        return decide(probability, *self.review_band)
+
+    def _warnings(self, record: Mapping[str, Any]) -> tuple[OutOfPopulation, ...]:
+        found = []
+        for name, (low, high) in self._warning_bounds.items():
+            value = record.get(name)
+            if value is None or (name == "DAYS_EMPLOYED" and value == 365243):
+                continue
+            if value < low or value > high:
+                found.append(OutOfPopulation(name, float(value), low, high))
+        return tuple(found)
+
+    # --- scoring ------------------------------------------------------------------------------
+    def _known(self, client_id: int) -> bool:
+        return (
+            client_id in self._row_of_client
+            or (self.store is not None and self.store.exists(client_id))
+            or self.in_training_set(client_id)
+        )
+
+    def _score_records(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None],
+                       explain: bool) -> list[ClientScore]:
+        features = self.feature_frame(records, client_ids)
+        matrix = self.model_matrix(features)
+        if explain:
+            raw = self._contributions(matrix)
+            margins = raw.sum(axis=1)
+            probabilities = 1.0 / (1.0 + np.exp(-margins))
+        else:
+            probabilities = self._probabilities(matrix)
+        scores = []
+        for i, (record, client_id) in enumerate(zip(records, client_ids, strict=True)):
+            probability = float(probabilities[i])
+            scores.append(ClientScore(
+                probability_of_default=probability,
+                decision=self._decide(probability),
+                threshold=self.threshold,
+                review_band=self.review_band,
+                base_value=float(raw[i, -1]) if explain else float("nan"),
+                contributions=pd.Series(raw[i, :-1], index=self.feature_names) if explain
+                else pd.Series(dtype=float),
+                feature_values=pd.Series(matrix_row_values(features, i, self.feature_names),
+                                         index=self.feature_names, dtype=object) if explain
+                else pd.Series(dtype=object),
+                model_version=self.artifact.version,
+                client_id=client_id,
+                fields=dict(record),
+                warnings=self._warnings(record),
+                has_history=self.has_history(client_id),
+                in_training_set=self.in_training_set(client_id),
+            ))
+        return scores
+
+    def score(self, application: Mapping[str, Any], *, explain: bool = True,
+              new_client: bool = False) -> ClientScore:
+        """Score an application. With an SK_ID_CURR it is that known client (its stored history is
+        joined; an unknown id is an error, never taken for a new client); without one, or with
+        `new_client=True`, it is a new client without history."""
+        client_id = application.get(KEY)
+        if new_client and client_id is not None:
+            raise_field_error(KEY, client_id, "rule",
+                              "un nouveau client ne peut pas avoir d'identifiant : retirez SK_ID_CURR "
+                              "ou new_client.",
+                              "a new client cannot have an id: drop SK_ID_CURR or new_client.")
+        if client_id is not None:
+            from scoring.validation import parse_client_id
+
+            client_id = parse_client_id(client_id)
+            if not self._known(client_id):
+                raise UnknownClient(client_id)
+        record = validate_application(application)
+        return self._score_records([record], [client_id], explain)[0]
+
+    def score_batch(self, applications: Sequence[Mapping[str, Any]], *, explain: bool = True) -> list[ClientScore]:
+        """Many applications in one matrix (one XGBoost call); the first invalid one is reported
+        with its position."""
+        records, ids = [], []
+        for position, application in enumerate(applications):
+            try:
+                client_id = application.get(KEY)
+                if client_id is not None:
+                    from scoring.validation import parse_client_id
+
+                    client_id = parse_client_id(client_id)
+                    if not self._known(client_id):
+                        raise UnknownClient(client_id)
+                records.append(validate_application(application))
+                ids.append(client_id)
+            except InvalidApplication as error:
+                raise InvalidApplication([
+                    type(e)(f"[{position}].{e.field}", e.value, e.code, f"demande n° {position} — {e.message_fr}",
+                            f"application #{position} — {e.message_en}", e.accepted)
+                    for e in error.errors
+                ]) from None
+        return self._score_records(records, ids, explain) if records else []
+
+    def score_frame(self, applications: pl.DataFrame) -> pl.DataFrame:
+        """Batch probabilities for validated application rows (the loader's frames), with each
+        client's stored history: SK_ID_CURR, probability_of_default, decision."""
+        frame = applications.select(
+            [KEY, *(pl.col(c) for c in _APPLICATION_SCHEMA if c != KEY and c in applications.columns)]
+        )
+        joined = application_features(frame).join(self._aggregates, on=KEY, how="left")
+        features = complete_features(joined)
+        probabilities = self._probabilities(self.model_matrix(features))
+        review_low, review_high = self.review_band
+        return pl.DataFrame({KEY: features[KEY], "probability_of_default": probabilities}).with_columns(
+            pl.when(pl.col("probability_of_default") >= review_high).then(pl.lit("refused"))
+            .when(pl.col("probability_of_default") >= review_low).then(pl.lit("to_review"))
+            .otherwise(pl.lit("granted")).alias("decision")
+        )
+
+    # --- clients in the store -----------------------------------------------------------------
+    def _require_store(self) -> Store:
+        if self.store is None:
+            raise RuntimeError("this ScoringService was built without a client store")
+        return self.store
+
+    def client(self, client_id: int) -> ClientVersion:
+        from scoring.store import UnknownClient as StoreUnknownClient
+
+        try:
+            return self._require_store().current(int(client_id))
+        except StoreUnknownClient:
+            raise UnknownClient(client_id) from None
+
+    def history(self, client_id: int) -> list[ClientVersion]:
+        from scoring.store import UnknownClient as StoreUnknownClient
+
+        try:
+            return self._require_store().history(int(client_id))
+        except StoreUnknownClient:
+            raise UnknownClient(client_id) from None
+
+    def search(self, query: str = "", limit: int = 20, offset: int = 0) -> tuple[int, list[ClientSummary]]:
+        return self._require_store().search(query, limit=limit, offset=offset)
+
+    def score_client(self, client_id: int, *, explain: bool = True) -> ClientScore:
+        """A stored client's current version, scored (the stored record predates no rule check:
+        only what changes is checked again)."""
+        current = self.client(client_id)
+        record = validate_application(current.fields, changed=())
+        return self._score_records([record], [current.client_id], explain)[0]
+
+    def what_if(self, client_id: int, changes: Mapping[str, Any], *, explain: bool = True) -> ClientScore:
+        """The client's current version with some fields changed, scored; nothing is saved."""
+        current = self.client(client_id)
+        clean = validate_changes(changes)
+        record = validate_application({**current.fields, **clean}, changed=clean)
+        return self._score_records([record], [current.client_id], explain)[0]
+
+    def update_client(self, client_id: int, changes: Mapping[str, Any], *, expected_version: int,
+                      user: User, reason: str) -> tuple[ClientVersion, ClientScore]:
+        """Save an edit as a new version, if the caller holds the current one (else StaleVersion),
+        with its score; the same function serves PATCH /api/client/{id} and the dashboard."""
+        from scoring.store import StaleVersion as StoreStale
+        from scoring.store import UnknownClient as StoreUnknownClient
+
+        if not user.can("advisor"):
+            raise Forbidden("advisor", user.role)
+        if not isinstance(reason, str) or not reason.strip():
+            raise_field_error("reason", reason, "missing",
+                              "motif de la modification obligatoire (il entre dans l'historique).",
+                              "a reason for the change is required (it goes into the history).")
+        if len(reason) > 500:
+            raise_field_error("reason", reason[:40] + "…", "range", "motif trop long (500 caractères au plus).",
+                              "reason too long (500 characters at most).")
+        score = self.what_if(client_id, changes)
+        store = self._require_store()
+        try:
+            version = store.append_version(
+                int(client_id), expected_version=int(expected_version), fields=dict(score.fields),
+                author=user.name, reason=reason.strip(), probability_of_default=score.probability_of_default,
+                decision=score.decision, model_version=score.model_version,
+            )
+        except StoreStale as stale:
+            raise DomainStaleVersion(stale.client_id, stale.expected, stale.current) from None
+        except StoreUnknownClient:
+            raise UnknownClient(client_id) from None
+        return version, score
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        return self._require_store().authenticate(name, password)
+
+    def user_for_token(self, token: str) -> User | None:
+        return self._require_store().user_for_token(token)
+
+    # --- what the faces show beside a score ---------------------------------------------------
+    def editable_fields(self, lang: str = "fr") -> list[dict[str, Any]]:
+        return field_specs(lang, EDITABLE_FIELDS)
+
+    def model_overview(self, lang: str = "fr") -> dict[str, Any]:
+        card = self.artifact.model_card
+        importance = self.artifact.global_importance
+        return {
+            "model_version": self.artifact.version,
+            "data_source": card.get("data", {}).get("source"),
+            "threshold": self.threshold,
+            "review_band": list(self.review_band),
+            "decision_rule": self.artifact.decision.get("rule"),
+            "cv_auc": card.get("cv_auc"),
+            "model_card": card,
+            "features": [
+                {"name": n, "label": {"fr": feature_label(n, "fr"), "en": feature_label(n, "en")},
+                 "importance": float(importance.get(n, 0.0))}
+                for n in self.feature_names
+            ],
+            "global_importance": [
+                {"feature": n, "label": feature_label(n, lang), "importance": float(v)}
+                for n, v in sorted(importance.items(), key=lambda kv: -kv[1])
+            ],
+        }
+
+    def recourse(self, client_id: int) -> Recourse:
+        from scoring.recourse import find_recourse
+
+        return find_recourse(self, client_id)
+
+
+def matrix_row_values(features: pl.DataFrame, row: int, names: Sequence[str]) -> list[Any]:
+    """One row's feature values as plain Python values, in model order."""
+    values = features.row(row, named=True)
+    return [values.get(name) for name in names]
+
+
+def _population_views(artifact: ScoringArtifact) -> Any:
+    """The dashboard's population views, when that module is present."""
+    try:
+        from scoring.population import PopulationViews
+    except ImportError:
+        return None
+    return PopulationViews(artifact)

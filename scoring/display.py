@@ -1,0 +1,149 @@
+"""Values as a relationship manager reads them: money, years rather than negative day counts,
+"pensioner" rather than the 365243 sentinel, yes/no rather than 0/1, in French or English.
+
+Formatting lives in scoring/ (not in the faces) so the API's reasons and the dashboard's labels
+say exactly the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from scoring.schema import SENTINEL_DAYS
+
+_MISSING = {"fr": "non renseigné", "en": "not provided"}
+_PENSIONER = {"fr": "sans emploi salarié (retraité)", "en": "no salaried job (pensioner)"}
+_YES_NO = {"fr": ("non", "oui"), "en": ("no", "yes")}
+
+# Age-like day counts: shown as a duration, not as "N years ago".
+_DURATION_DAYS = {"DAYS_BIRTH", "DAYS_EMPLOYED"}
+_PERCENT_FEATURES = {"ANNUITY_TO_INCOME_RATIO", "EMPLOYED_TO_AGE_RATIO", "CC_LATE_MONTH_SHARE",
+                     "REGION_POPULATION_RELATIVE"}
+_SCORE_FEATURES_PREFIX = "EXT_SOURCE_"
+
+# The levels a summary card shows most; other levels keep the source system's wording.
+_LEVEL_LABELS_FR: dict[str, str] = {
+    "Cash loans": "Prêt personnel",
+    "Revolving loans": "Crédit renouvelable",
+    "Working": "Salarié",
+    "Commercial associate": "Associé commercial",
+    "Pensioner": "Retraité",
+    "State servant": "Fonctionnaire",
+    "Unemployed": "Sans emploi",
+    "Student": "Étudiant",
+    "Businessman": "Chef d'entreprise",
+    "Maternity leave": "Congé maternité",
+    "Secondary / secondary special": "Secondaire",
+    "Higher education": "Supérieur",
+    "Incomplete higher": "Supérieur non terminé",
+    "Lower secondary": "Premier cycle du secondaire",
+    "Academic degree": "Doctorat",
+    "Married": "Marié(e)",
+    "Single / not married": "Célibataire",
+    "Civil marriage": "Union civile",
+    "Separated": "Séparé(e)",
+    "Widow": "Veuf / veuve",
+    "House / apartment": "Maison / appartement",
+    "With parents": "Chez les parents",
+    "Municipal apartment": "Logement municipal",
+    "Rented apartment": "Location",
+    "Office apartment": "Logement de fonction",
+    "Co-op apartment": "Coopérative",
+    "F": "Femme",
+    "M": "Homme",
+    "Y": "oui",
+    "N": "non",
+}
+
+
+def is_missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _number(value: float, decimals: int, lang: str) -> str:
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        # French groups thousands with a (narrow no-break) space and uses a decimal comma.
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def format_money(value: float, lang: str = "fr") -> str:
+    return _number(float(value), 0, lang)
+
+
+def format_years(days: float, lang: str = "fr") -> str:
+    years = abs(float(days)) / 365.25
+    unit = "ans" if lang == "fr" else "years"
+    if years < 2:
+        months = round(abs(float(days)) / 30.44)
+        return f"{months} mois" if lang == "fr" else f"{months} months"
+    return f"{_number(years, 1, lang)} {unit}"
+
+
+def format_level(level: str, lang: str = "fr") -> str:
+    return _LEVEL_LABELS_FR.get(level, level) if lang == "fr" else level
+
+
+def is_money(feature: str) -> bool:
+    return "AMT_" in feature or feature in {"INCOME_PER_FAMILY_MEMBER", "CC_CREDIT_LIMIT_MAX"}
+
+
+def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) -> str:
+    """One feature's value in its unit. `raw` is the application's raw field, which tells a
+    pensioner (DAYS_EMPLOYED = 365243, missing as a feature) from a value not provided."""
+    if lang not in ("fr", "en"):
+        raise ValueError(f"lang must be 'fr' or 'en', got {lang!r}")
+    if feature == "DAYS_EMPLOYED" and (value == SENTINEL_DAYS or raw == SENTINEL_DAYS):
+        return _PENSIONER[lang]
+    if is_missing(value):
+        return _MISSING[lang]
+    if isinstance(value, str):
+        return format_level(value, lang)
+    if isinstance(value, bool):
+        return _YES_NO[lang][int(value)]
+    number = float(value)
+    if feature.startswith("FLAG_") and number in (0.0, 1.0):
+        return _YES_NO[lang][int(number)]
+    if is_money(feature):
+        return format_money(number, lang)
+    if feature.startswith("DAYS_") or "_DAYS_" in feature:
+        if feature in _DURATION_DAYS:
+            return format_years(number, lang)
+        if number > 0:
+            return ("dans " if lang == "fr" else "in ") + format_years(number, lang)
+        return ("il y a " + format_years(number, lang)) if lang == "fr" else format_years(number, lang) + " ago"
+    if feature == "AGE_YEARS":
+        return f"{_number(number, 0, lang)} {'ans' if lang == 'fr' else 'years'}"
+    if feature in _PERCENT_FEATURES:
+        return f"{_number(number * 100, 1, lang)}\u00a0%"
+    if feature.startswith(_SCORE_FEATURES_PREFIX) or feature.endswith(("_RATIO", "_MEAN", "_SHARE")):
+        return _number(number, 2, lang)
+    if number.is_integer():
+        return _number(number, 0, lang)
+    return _number(number, 2, lang)
+
+
+def format_probability(probability: float, lang: str = "fr") -> str:
+    return f"{_number(probability * 100, 1, lang)}\u00a0%"
+
+
+def reason_sentence(label: str, display_value: str, contribution: float, lang: str = "fr") -> str:
+    """A plain sentence for one SHAP contribution, as an advisor would say it to the client."""
+    if lang == "fr":
+        effect = "augmente le risque estimé" if contribution > 0 else "diminue le risque estimé"
+        return f"{label} : {display_value} — {effect}."
+    effect = "raises the estimated risk" if contribution > 0 else "lowers the estimated risk"
+    return f"{label}: {display_value} — {effect}."
+
+
+DECISION_LABELS: dict[str, tuple[str, str]] = {
+    "granted": ("Accordé", "Granted"),
+    "to_review": ("À revoir", "To review"),
+    "refused": ("Refusé", "Refused"),
+}
+
+
+def decision_label(decision: str, lang: str = "fr") -> str:
+    return DECISION_LABELS[decision][0 if lang == "fr" else 1]

@@ -1,0 +1,82 @@
+"""Runtime settings: environment variables with safe defaults, read in one place.
+
+| variable | default | meaning |
+|---|---|---|
+| `PAD_DATA_DIR` | `data` | where the SQLite store and the generated secret key live |
+| `PAD_ARTIFACT_DIR` | `artifacts` | a model version directory, or a root with a LATEST pointer |
+| `DATABASE_URL` | `sqlite:///<PAD_DATA_DIR>/store.db` | SQLAlchemy URL; `postgres://` is accepted |
+| `PAD_SECRET_KEY` | random, kept in `<PAD_DATA_DIR>/secret_key` | signs the dashboard's session cookie |
+| `PAD_MAX_REQUEST_BYTES` | 1048576 | largest request body the API reads |
+| `PAD_BATCH_LIMIT` | 1000 | most clients in one `POST /api/score/batch` |
+| `HOST`, `PORT` | `127.0.0.1`, `8050` | where `credit-scoring serve` listens |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+LANGUAGES = ("fr", "en")
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    data_dir: Path = Path("data")
+    artifact_dir: Path = Path("artifacts")
+    database_url: str | None = None
+    secret_key: str | None = None
+    max_request_bytes: int = Field(default=1 << 20, gt=0)
+    batch_limit: int = Field(default=1000, gt=0)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8050, gt=0, lt=65536)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        env = os.environ if environ is None else environ
+        names = {
+            "data_dir": "PAD_DATA_DIR",
+            "artifact_dir": "PAD_ARTIFACT_DIR",
+            "database_url": "DATABASE_URL",
+            "secret_key": "PAD_SECRET_KEY",
+            "max_request_bytes": "PAD_MAX_REQUEST_BYTES",
+            "batch_limit": "PAD_BATCH_LIMIT",
+            "host": "HOST",
+            "port": "PORT",
+        }
+        values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    @property
+    def resolved_database_url(self) -> str:
+        url = self.database_url or f"sqlite:///{self.data_dir / 'store.db'}"
+        # PaaS add-ons hand out postgres:// URLs; SQLAlchemy 2 wants the driver named.
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, else one generated once and kept beside the store, so every
+        gunicorn worker and every restart signs session cookies with the same key."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text(encoding="utf-8").strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        # O_EXCL: two workers starting together keep the first key written.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(key + "\n")
+        return key
