@@ -1,0 +1,144 @@
+"""SQLAlchemy models of the client store; the Alembic revisions create exactly this schema.
+
+``client_versions`` is append-only: rows are inserted, never updated or deleted. ``clients`` holds
+one row per client with the number of its current version, which is what the optimistic
+concurrency check updates, and a few denormalised columns for search and listing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the store; use datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# Plain JSON on both backends: JSONB would reorder the snapshot's keys (schema order is kept).
+JSONDocument = JSON()
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+AutoId = BigInteger().with_variant(Integer(), "sqlite")
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONDocument}  # noqa: RUF012 (SQLAlchemy API)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+
+    client_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    current_version: Mapped[int] = mapped_column(Integer)
+    in_training_set: Mapped[bool] = mapped_column(Boolean, default=False)
+    contract_type: Mapped[str | None] = mapped_column(String(64))
+    income_type: Mapped[str | None] = mapped_column(String(64))
+    occupation_type: Mapped[str | None] = mapped_column(String(64))
+    amt_income_total: Mapped[float | None] = mapped_column(Float)
+    amt_credit: Mapped[float | None] = mapped_column(Float)
+    days_birth: Mapped[int | None] = mapped_column(BigInteger)
+    probability_of_default: Mapped[float | None] = mapped_column(Float)
+    decision: Mapped[str | None] = mapped_column(String(32))
+    model_version: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    __table_args__ = (
+        Index(None, "updated_at", "client_id"),
+        CheckConstraint("current_version >= 1", name="current_version_positive"),
+    )
+
+
+class ClientVersionRow(Base):
+    __tablename__ = "client_versions"
+
+    client_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("clients.client_id"), primary_key=True, autoincrement=False
+    )
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    fields: Mapped[dict[str, Any]]
+    changed_fields: Mapped[dict[str, Any]]
+    author: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    probability_of_default: Mapped[float | None] = mapped_column(Float)
+    decision: Mapped[str | None] = mapped_column(String(32))
+    model_version: Mapped[str | None] = mapped_column(String(128))
+
+    __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (CheckConstraint("role IN ('viewer', 'advisor', 'admin')", name="role_known"),)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(64), ForeignKey("users.name"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(32))
+    client_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    detail: Mapped[dict[str, Any]]

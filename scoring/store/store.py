@@ -1,0 +1,875 @@
+"""The client store: append-only client versions, users, API tokens and an audit trail.
+
+One ``Store`` per process, shared by threads (the engine pools connections). SQLite (WAL, a busy
+timeout, foreign keys on) is the default; PostgreSQL through psycopg 3 when the URL says so.
+
+Concurrency: a new version is written only if the caller still holds the current one. The
+``clients`` row carries ``current_version``; one transaction updates it from N to N+1 under that
+condition and inserts version N+1. A writer that loses the race updates no row and raises
+:class:`StaleVersion`; the primary key (client_id, version) would reject a duplicate anyway. On
+SQLite, write transactions start with ``BEGIN IMMEDIATE`` so two writers queue on the database
+lock instead of failing when one tries to upgrade a read lock.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import math
+import operator
+import re
+import secrets
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, text, update
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from scoring.store.errors import (
+    DuplicateClient,
+    StaleVersion,
+    UnknownClient,
+    UnknownUser,
+    UserExists,
+)
+from scoring.store.models import ApiToken, AuditEvent, Client, ClientVersionRow, UserRow
+from scoring.store.records import (
+    ROLES,
+    ClientSummary,
+    ClientVersion,
+    NewClient,
+    User,
+    as_utc,
+    json_safe,
+)
+
+NEW_CLIENT_ID_FLOOR = 10_000_000
+"""Ids the store allocates start above this, far from the Kaggle SK_ID_CURR range (100002–456255)."""
+
+MAX_CLIENT_ID = 2**63 - 1
+MIN_PASSWORD_LENGTH = 8
+TOKEN_PREFIX = "pad"
+SEARCH_LIMIT_MAX = 100
+# Migrations of concurrent processes (gunicorn workers without preload) queue on this lock.
+_PG_MIGRATION_LOCK = 738_105_112
+_MIGRATIONS = Path(__file__).parent / "migrations"
+_USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
+_TEXT_COLUMNS = (Client.income_type, Client.occupation_type, Client.contract_type)
+
+
+def normalize_database_url(database_url: str) -> URL:
+    """The URL with the psycopg 3 driver for PostgreSQL (``postgres://`` is what PaaS give)."""
+    url = make_url(database_url)
+    if url.drivername in ("postgres", "postgresql"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def alembic_config(connection: Connection | None = None, url: str | None = None) -> Any:
+    """An Alembic Config for this package's migrations (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    created_at: datetime
+    actor: str
+    action: str
+    client_id: int | None
+    detail: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "created_at": self.created_at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "client_id": self.client_id,
+            "detail": self.detail,
+        }
+
+
+class Store:
+    """Clients (append-only versions), users, tokens and audit events in one database."""
+
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        pool_size: int = 5,
+        max_overflow: int = 20,
+        busy_timeout_s: float = 30.0,
+    ) -> None:
+        self.url = normalize_database_url(database_url)
+        self.dialect = self.url.get_backend_name()
+        options: dict[str, Any] = {}
+        if self.dialect == "sqlite":
+            database = self.url.database or ""
+            if database and database != ":memory:" and not database.startswith("file:"):
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            options["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout_s}
+        else:
+            options["pool_pre_ping"] = True
+        if not (self.dialect == "sqlite" and self.url.database in (None, "", ":memory:")):
+            options.update(pool_size=pool_size, max_overflow=max_overflow)
+        self._engine: Engine = create_engine(self.url, **options)
+        if self.dialect == "sqlite":
+            _configure_sqlite(self._engine, busy_timeout_ms=int(busy_timeout_s * 1000))
+        # Write transactions: BEGIN IMMEDIATE on SQLite (see the module docstring).
+        self._writer = self._engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._hasher = PasswordHasher()
+
+    @classmethod
+    def open(cls, database_url: str, **options: Any) -> Store:
+        """Connect and bring the schema to the newest revision (``alembic upgrade head``)."""
+        store = cls(database_url, **options)
+        try:
+            store.upgrade()
+        except BaseException:
+            store.dispose()
+            raise
+        return store
+
+    def upgrade(self, revision: str = "head") -> None:
+        from alembic import command
+
+        with self._writer.begin() as connection:
+            if self.dialect == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            command.upgrade(alembic_config(connection), revision)
+
+    @functools.cached_property
+    def _dummy_hash(self) -> str:
+        # Verified against when the user does not exist, so both cases cost one Argon2 run.
+        return self._hasher.hash(secrets.token_urlsafe(16))
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self._engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            return True
+        except Exception:
+            return False
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url.render_as_string(hide_password=True)!r})"
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self._engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    # --- clients ---------------------------------------------------------------------------------
+
+    def create_client(
+        self,
+        client_id: int | None,
+        fields: Mapping[str, Any],
+        *,
+        author: str,
+        reason: str,
+        probability_of_default: float | None,
+        decision: str | None,
+        model_version: str | None,
+        in_training_set: bool = False,
+    ) -> ClientVersion:
+        """Store version 1 of a new client; ``client_id=None`` allocates a fresh id."""
+        if client_id is not None:
+            client_id = _check_client_id(client_id)
+        snapshot = _snapshot(fields)
+        author = _check_text("author", author, max_length=128)
+        reason = _check_text("reason", reason, required=False)
+        probability = _check_probability(probability_of_default)
+        attempts = 1 if client_id is not None else 5
+        for attempt in range(attempts):
+            now = _now()
+            try:
+                with self._write() as session:
+                    new_id = client_id if client_id is not None else self._next_client_id(session)
+                    if session.get(Client, new_id) is not None:
+                        raise DuplicateClient(new_id)
+                    session.add(Client(
+                        client_id=new_id, current_version=1, in_training_set=bool(in_training_set),
+                        probability_of_default=probability, decision=decision, model_version=model_version,
+                        created_at=now, updated_at=now, **_summary_columns(snapshot),
+                    ))
+                    session.flush()
+                    session.add(ClientVersionRow(
+                        client_id=new_id, version=1, fields=snapshot, changed_fields={}, author=author,
+                        reason=reason, created_at=now, probability_of_default=probability,
+                        decision=decision, model_version=model_version,
+                    ))
+                    session.add(_audit(author, "client_create", new_id, {"version": 1, "reason": reason}, now))
+            except IntegrityError:
+                # Another writer took this id between our check and our insert.
+                if client_id is not None:
+                    raise DuplicateClient(client_id) from None
+                if attempt == attempts - 1:
+                    raise
+                continue
+            return ClientVersion(
+                client_id=new_id, version=1, fields=snapshot, changed_fields={}, author=author,
+                reason=reason, created_at=now, probability_of_default=probability, decision=decision,
+                model_version=model_version, in_training_set=bool(in_training_set),
+            )
+        raise AssertionError("unreachable")
+
+    def _next_client_id(self, session: Session) -> int:
+        highest = session.execute(select(func.max(Client.client_id))).scalar_one_or_none()
+        return max(highest or 0, NEW_CLIENT_ID_FLOOR) + 1
+
+    def exists(self, client_id: int) -> bool:
+        client_id = _check_client_id(client_id)
+        with self._read() as session:
+            return session.get(Client, client_id) is not None
+
+    def current(self, client_id: int) -> ClientVersion:
+        """The client's current version; :class:`UnknownClient` if there is none."""
+        client_id = _check_client_id(client_id)
+        statement = (
+            select(ClientVersionRow, Client.in_training_set)
+            .join(Client, and_(Client.client_id == ClientVersionRow.client_id,
+                               Client.current_version == ClientVersionRow.version))
+            .where(Client.client_id == client_id)
+        )
+        with self._read() as session:
+            found = session.execute(statement).one_or_none()
+        if found is None:
+            raise UnknownClient(client_id)
+        return _version_record(found[0], found[1])
+
+    def version(self, client_id: int, version: int) -> ClientVersion:
+        """One stored version of a client."""
+        client_id = _check_client_id(client_id)
+        statement = (
+            select(ClientVersionRow, Client.in_training_set)
+            .join(Client, Client.client_id == ClientVersionRow.client_id)
+            .where(ClientVersionRow.client_id == client_id, ClientVersionRow.version == int(version))
+        )
+        with self._read() as session:
+            found = session.execute(statement).one_or_none()
+        if found is None:
+            raise UnknownClient(client_id)
+        return _version_record(found[0], found[1])
+
+    def history(self, client_id: int) -> list[ClientVersion]:
+        """Every version of the client, oldest first."""
+        client_id = _check_client_id(client_id)
+        statement = (
+            select(ClientVersionRow, Client.in_training_set)
+            .join(Client, Client.client_id == ClientVersionRow.client_id)
+            .where(Client.client_id == client_id)
+            .order_by(ClientVersionRow.version)
+        )
+        with self._read() as session:
+            rows = session.execute(statement).all()
+        if not rows:
+            raise UnknownClient(client_id)
+        return [_version_record(row, in_training_set) for row, in_training_set in rows]
+
+    def append_version(
+        self,
+        client_id: int,
+        *,
+        expected_version: int,
+        fields: Mapping[str, Any],
+        author: str,
+        reason: str,
+        probability_of_default: float | None,
+        decision: str | None,
+        model_version: str | None,
+    ) -> ClientVersion:
+        """Write version ``expected_version + 1`` with the full snapshot ``fields``.
+
+        Only if ``expected_version`` is still the current version, atomically: otherwise
+        :class:`StaleVersion` and nothing is written. ``changed_fields`` is computed against the
+        snapshot of ``expected_version``.
+        """
+        client_id = _check_client_id(client_id)
+        if isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 1:
+            raise ValueError(
+                f"expected_version : entier ≥ 1 attendu, reçu {expected_version!r} / "
+                f"expected_version: an integer ≥ 1 is expected, got {expected_version!r}"
+            )
+        snapshot = _snapshot(fields)
+        author = _check_text("author", author, max_length=128)
+        reason = _check_text("reason", reason)
+        probability = _check_probability(probability_of_default)
+        new_version = expected_version + 1
+        try:
+            with self._write() as session:
+                previous = session.execute(
+                    select(ClientVersionRow.fields).where(
+                        ClientVersionRow.client_id == client_id, ClientVersionRow.version == expected_version
+                    )
+                ).scalar_one_or_none()
+                if previous is None:
+                    raise self._stale_or_unknown(session, client_id, expected_version)
+                changed = changed_fields(previous, snapshot)
+                now = _now()
+                claimed = session.execute(
+                    update(Client)
+                    .where(Client.client_id == client_id, Client.current_version == expected_version)
+                    .values(current_version=new_version, updated_at=now,
+                            probability_of_default=probability, decision=decision,
+                            model_version=model_version, **_summary_columns(snapshot))
+                    .returning(Client.in_training_set)
+                    .execution_options(synchronize_session=False)
+                ).scalar_one_or_none()
+                if claimed is None:
+                    raise self._stale_or_unknown(session, client_id, expected_version)
+                session.add(ClientVersionRow(
+                    client_id=client_id, version=new_version, fields=snapshot, changed_fields=changed,
+                    author=author, reason=reason, created_at=now, probability_of_default=probability,
+                    decision=decision, model_version=model_version,
+                ))
+                session.add(_audit(author, "client_update", client_id, {
+                    "version": new_version, "reason": reason, "changed": sorted(changed),
+                }, now))
+        except IntegrityError:
+            # Only reachable if something bypassed the conditional update; still never a partial row.
+            with self._read() as session:
+                raise self._stale_or_unknown(session, client_id, expected_version) from None
+        return ClientVersion(
+            client_id=client_id, version=new_version, fields=snapshot, changed_fields=changed,
+            author=author, reason=reason, created_at=now, probability_of_default=probability,
+            decision=decision, model_version=model_version, in_training_set=bool(claimed),
+        )
+
+    def _stale_or_unknown(self, session: Session, client_id: int, expected: int) -> Exception:
+        current = session.execute(
+            select(Client.current_version).where(Client.client_id == client_id)
+        ).scalar_one_or_none()
+        if current is None:
+            return UnknownClient(client_id)
+        return StaleVersion(client_id, expected, current)
+
+    def count_clients(self) -> int:
+        with self._read() as session:
+            return int(session.execute(select(func.count()).select_from(Client)).scalar_one())
+
+    def search(self, query: str = "", *, limit: int = 20, offset: int = 0) -> tuple[int, list[ClientSummary]]:
+        """(number of matches, one page of them), computed in the database.
+
+        ``""``: most recently updated first. Digits: clients whose id starts with them, by id (the
+        exact id first). Other text: every word must appear, case-insensitively, in the income
+        type, occupation or contract type; most recently updated first. ``limit`` is clamped to
+        1..100.
+        """
+        limit = min(max(_as_int("limit", limit), 1), SEARCH_LIMIT_MAX)
+        offset = max(_as_int("offset", offset), 0)
+        query = (query or "").strip()
+        recent = (Client.updated_at.desc(), Client.client_id.desc())
+        with self._read() as session:
+            if not query:
+                total = session.execute(select(func.count()).select_from(Client)).scalar_one()
+                rows = session.execute(select(Client).order_by(*recent).limit(limit).offset(offset)).scalars().all()
+            elif query.isascii() and query.isdigit():
+                total, rows = _search_id_prefix(session, query, limit, offset)
+            else:
+                words = query.lower().split()[:8]
+                condition = and_(*[
+                    or_(*[func.lower(column).like(f"%{_escape_like(word)}%", escape="\\")
+                          for column in _TEXT_COLUMNS])
+                    for word in words
+                ])
+                total = session.execute(select(func.count()).select_from(Client).where(condition)).scalar_one()
+                rows = session.execute(
+                    select(Client).where(condition).order_by(*recent).limit(limit).offset(offset)
+                ).scalars().all()
+            return int(total), [_summary_record(row) for row in rows]
+
+    def bulk_load(
+        self,
+        clients: Iterable[NewClient],
+        *,
+        author: str = "load-clients",
+        batch_size: int = 5000,
+        progress: bool = True,
+        total: int | None = None,
+    ) -> tuple[int, int]:
+        """Insert clients as version 1, skipping ids already stored: (inserted, skipped_existing).
+
+        Idempotent: a second run inserts nothing. Each batch is one transaction (clients rows with
+        ``ON CONFLICT DO NOTHING … RETURNING``, then the versions of the rows really inserted and
+        one audit event), so an interrupted load can simply be run again.
+        """
+        author = _check_text("author", author, max_length=128)
+        if batch_size < 1:
+            raise ValueError("batch_size ≥ 1")
+        if total is None and isinstance(clients, Sequence):
+            total = len(clients)
+        inserted = skipped = 0
+        with _progress_bar(progress, total) as advance:
+            for batch in _batches(clients, batch_size):
+                batch_inserted = self._load_batch(batch, author)
+                inserted += batch_inserted
+                skipped += len(batch) - batch_inserted
+                advance(len(batch))
+        return inserted, skipped
+
+    def _load_batch(self, batch: list[NewClient], author: str) -> int:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        now = _now()
+        client_rows: dict[int, dict[str, Any]] = {}
+        version_rows: dict[int, dict[str, Any]] = {}
+        for client in batch:
+            client_id = _check_client_id(client.client_id)
+            if client_id in client_rows:
+                continue
+            snapshot = _snapshot(client.fields)
+            probability = _check_probability(client.probability_of_default)
+            common = {"probability_of_default": probability, "decision": client.decision,
+                      "model_version": client.model_version}
+            client_rows[client_id] = {
+                "client_id": client_id, "current_version": 1, "in_training_set": bool(client.in_training_set),
+                "created_at": now, "updated_at": now, **common, **_summary_columns(snapshot),
+            }
+            version_rows[client_id] = {
+                "client_id": client_id, "version": 1, "fields": snapshot, "changed_fields": {},
+                "author": author, "reason": "chargement initial / initial load", "created_at": now, **common,
+            }
+        clients_table = Client.__table__
+        statement = (
+            dialect_insert(clients_table)
+            .on_conflict_do_nothing(index_elements=[clients_table.c.client_id])
+            .returning(clients_table.c.client_id)
+        )
+        with self._writer.begin() as connection:
+            new_ids = list(connection.execute(statement, list(client_rows.values())).scalars())
+            if new_ids:
+                connection.execute(ClientVersionRow.__table__.insert(), [version_rows[i] for i in new_ids])
+                connection.execute(AuditEvent.__table__.insert(), [{
+                    "created_at": now, "actor": author, "action": "client_bulk_load", "client_id": None,
+                    "detail": {"inserted": len(new_ids), "first_id": min(new_ids), "last_id": max(new_ids)},
+                }])
+        return len(new_ids)
+
+    # --- users and tokens ------------------------------------------------------------------------
+
+    def add_user(self, name: str, role: str, password: str, *, actor: str = "system") -> User:
+        """Create a user with an Argon2id password hash."""
+        name = _check_user_name(name)
+        if role not in ROLES:
+            raise ValueError(
+                f"rôle {role!r} inconnu, attendu l'un de {', '.join(ROLES)} / unknown role "
+                f"{role!r}, expected one of {', '.join(ROLES)}"
+            )
+        if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+            raise ValueError(
+                f"mot de passe trop court : au moins {MIN_PASSWORD_LENGTH} caractères / password "
+                f"too short: at least {MIN_PASSWORD_LENGTH} characters"
+            )
+        password_hash = self._hasher.hash(password)
+        now = _now()
+        try:
+            with self._write() as session:
+                if session.get(UserRow, name) is not None:
+                    raise UserExists(name)
+                session.add(UserRow(name=name, role=role, password_hash=password_hash, created_at=now))
+                session.add(_audit(actor, "user_add", None, {"user": name, "role": role}, now))
+        except IntegrityError:
+            raise UserExists(name) from None
+        return User(name=name, role=role, created_at=now)
+
+    def authenticate(self, name: str, password: str) -> User | None:
+        """The user if ``password`` is theirs, else None (same work whether the name exists or not)."""
+        if not isinstance(name, str) or not isinstance(password, str):
+            return None
+        with self._read() as session:
+            row = session.get(UserRow, name)
+            stored = row.password_hash if row is not None else self._dummy_hash
+            user = _user_record(row) if row is not None else None
+        try:
+            self._hasher.verify(stored, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return None
+        if user is None:
+            return None
+        if self._hasher.check_needs_rehash(stored):
+            with self._write() as session:
+                session.execute(update(UserRow).where(UserRow.name == name)
+                                .values(password_hash=self._hasher.hash(password)))
+        return user
+
+    def get_user(self, name: str) -> User:
+        with self._read() as session:
+            row = session.get(UserRow, name) if isinstance(name, str) else None
+            if row is None:
+                raise UnknownUser(str(name))
+            return _user_record(row)
+
+    def list_users(self) -> list[User]:
+        with self._read() as session:
+            return [_user_record(row) for row in session.scalars(select(UserRow).order_by(UserRow.name))]
+
+    def create_token(self, user_name: str, *, label: str = "", actor: str | None = None) -> tuple[str, str]:
+        """A new API token for the user: (token id, token). Only its SHA-256 is stored."""
+        label = _check_text("label", label, required=False, max_length=200)
+        token_id = secrets.token_hex(8)
+        token = f"{TOKEN_PREFIX}_{token_id}_{secrets.token_urlsafe(32)}"
+        now = _now()
+        with self._write() as session:
+            if session.get(UserRow, user_name) is None:
+                raise UnknownUser(user_name)
+            session.add(ApiToken(id=token_id, user_name=user_name, token_hash=_token_digest(token),
+                                 label=label, created_at=now, revoked_at=None))
+            session.add(_audit(actor or user_name, "token_create", None,
+                               {"token_id": token_id, "user": user_name, "label": label}, now))
+        return token_id, token
+
+    def user_for_token(self, token: str) -> User | None:
+        """The user a live token belongs to, or None (unknown, malformed or revoked)."""
+        token_id = _token_id(token)
+        if token_id is None:
+            return None
+        with self._read() as session:
+            found = session.execute(
+                select(ApiToken.token_hash, ApiToken.revoked_at, UserRow)
+                .join(UserRow, UserRow.name == ApiToken.user_name)
+                .where(ApiToken.id == token_id)
+            ).one_or_none()
+            user = _user_record(found[2]) if found is not None else None
+        digest = _token_digest(token)
+        if found is None:
+            hmac.compare_digest(digest, digest)  # same work as a real comparison
+            return None
+        if not hmac.compare_digest(found[0], digest) or found[1] is not None:
+            return None
+        return user
+
+    def revoke_token(self, token_or_id: str, *, actor: str = "system") -> bool:
+        """Revoke by full token or by token id; False if unknown or already revoked."""
+        if not isinstance(token_or_id, str):
+            return False
+        token_id = _token_id(token_or_id)
+        condition = [ApiToken.revoked_at.is_(None)]
+        if token_id is not None:
+            condition += [ApiToken.id == token_id, ApiToken.token_hash == _token_digest(token_or_id)]
+        else:
+            condition.append(ApiToken.id == token_or_id.strip())
+        now = _now()
+        with self._write() as session:
+            revoked = session.execute(
+                update(ApiToken).where(*condition).values(revoked_at=now).returning(ApiToken.id)
+                .execution_options(synchronize_session=False)
+            ).scalar_one_or_none()
+            if revoked is not None:
+                session.add(_audit(actor, "token_revoke", None, {"token_id": revoked}, now))
+        return revoked is not None
+
+    def list_tokens(self, user_name: str | None = None) -> list[dict[str, Any]]:
+        """Tokens without their hashes: id, user, label, created_at, revoked_at."""
+        statement = select(ApiToken).order_by(ApiToken.created_at)
+        if user_name is not None:
+            statement = statement.where(ApiToken.user_name == user_name)
+        with self._read() as session:
+            return [{
+                "id": row.id, "user": row.user_name, "label": row.label,
+                "created_at": row.created_at.isoformat(),
+                "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+            } for row in session.scalars(statement)]
+
+    def ensure_admin(self) -> tuple[str, str] | None:
+        """On an empty user table, create "admin" with a random password and return it, once."""
+        with self._read() as session:
+            if session.execute(select(func.count()).select_from(UserRow)).scalar_one() > 0:
+                return None
+        password = secrets.token_urlsafe(15)
+        try:
+            self.add_user("admin", "admin", password, actor="system")
+        except UserExists:
+            return None
+        return "admin", password
+
+    # --- audit -----------------------------------------------------------------------------------
+
+    def audit_events(self, *, client_id: int | None = None, limit: int = 100) -> list[AuditEntry]:
+        """Most recent audit events first, optionally for one client."""
+        statement = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(min(max(int(limit), 1), 1000))
+        if client_id is not None:
+            statement = statement.where(AuditEvent.client_id == int(client_id))
+        with self._read() as session:
+            return [AuditEntry(row.created_at, row.actor, row.action, row.client_id, dict(row.detail))
+                    for row in session.scalars(statement)]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # The driver must not open transactions itself: the "begin" hook below does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "")
+        connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _audit(actor: str, action: str, client_id: int | None, detail: dict[str, Any], now: datetime) -> AuditEvent:
+    return AuditEvent(created_at=now, actor=actor, action=action, client_id=client_id, detail=json_safe(detail))
+
+
+def _check_client_id(client_id: Any) -> int:
+    try:
+        # operator.index accepts Python and numpy integers, and refuses floats and text.
+        value = None if isinstance(client_id, bool) else operator.index(client_id)
+    except TypeError:
+        value = None
+    if value is None or not 0 <= value <= MAX_CLIENT_ID:
+        raise ValueError(
+            f"client_id : entier positif attendu, reçu {client_id!r} / client_id: a non-negative "
+            f"integer is expected, got {client_id!r}"
+        )
+    return int(value)
+
+
+def _check_text(name: str, value: Any, *, required: bool = True, max_length: int | None = None) -> str:
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ValueError(f"{name} : texte non vide attendu / {name}: a non-empty text is expected")
+    if max_length is not None and len(value) > max_length:
+        raise ValueError(
+            f"{name} : {max_length} caractères au plus / {name}: at most {max_length} characters"
+        )
+    return value
+
+
+def _check_user_name(name: Any) -> str:
+    if not isinstance(name, str) or not _USER_NAME.fullmatch(name):
+        raise ValueError(
+            f"nom d'utilisateur {name!r} invalide : 1 à 64 caractères parmi lettres, chiffres, . _ @ - "
+            f"/ invalid user name {name!r}: 1 to 64 letters, digits or . _ @ -"
+        )
+    return name
+
+
+def _check_probability(value: Any) -> float | None:
+    value = json_safe(value)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0.0 <= value <= 1.0:
+        raise ValueError(
+            f"probability_of_default : nombre entre 0 et 1 attendu, reçu {value!r} / "
+            f"probability_of_default: a number between 0 and 1 is expected, got {value!r}"
+        )
+    return float(value)
+
+
+def _as_int(name: str, value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} : entier attendu / {name}: an integer is expected") from None
+
+
+def _snapshot(fields: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(fields, Mapping):
+        raise ValueError("fields : dictionnaire attendu / fields: a mapping is expected")
+    return json_safe(fields)
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """{field: {"old": …, "new": …}} for every field whose value differs (absent counts as None)."""
+    changes: dict[str, dict[str, Any]] = {}
+    for name in [*new, *(key for key in old if key not in new)]:
+        before, after = old.get(name), new.get(name)
+        # 1 == True in Python, but a flag turned into a number is a change worth showing.
+        if before != after or isinstance(before, bool) != isinstance(after, bool):
+            changes[name] = {"old": before, "new": after}
+    return changes
+
+
+def _summary_columns(snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "contract_type": _as_text(snapshot.get("NAME_CONTRACT_TYPE")),
+        "income_type": _as_text(snapshot.get("NAME_INCOME_TYPE")),
+        "occupation_type": _as_text(snapshot.get("OCCUPATION_TYPE")),
+        "amt_income_total": _as_float(snapshot.get("AMT_INCOME_TOTAL")),
+        "amt_credit": _as_float(snapshot.get("AMT_CREDIT")),
+        "days_birth": _as_whole(snapshot.get("DAYS_BIRTH")),
+    }
+
+
+def _as_text(value: Any) -> str | None:
+    return value[:64] if isinstance(value, str) else None
+
+
+def _as_float(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return float(value) if math.isfinite(value) else None
+
+
+def _as_whole(value: Any) -> int | None:
+    number = _as_float(value)
+    if number is None or not number.is_integer() or abs(number) > MAX_CLIENT_ID:
+        return None
+    return int(number)
+
+
+def _escape_like(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
+    """Id ranges whose decimal form starts with ``prefix``, in increasing order.
+
+    "12" → [12, 12], [120, 129], [1200, 1299], …: each is a range scan of the primary key, so a
+    prefix search stays an index lookup on both backends.
+    """
+    if prefix == "0":
+        return [(0, 0)]
+    if prefix.startswith("0") or len(prefix) > 19:
+        return []
+    base = int(prefix)
+    ranges: list[tuple[int, int]] = []
+    for extra_digits in range(19 - len(prefix) + 1):
+        low, high = base * 10**extra_digits, (base + 1) * 10**extra_digits - 1
+        if low > MAX_CLIENT_ID:
+            break
+        ranges.append((low, min(high, MAX_CLIENT_ID)))
+    return ranges
+
+
+def _search_id_prefix(session: Session, prefix: str, limit: int, offset: int) -> tuple[int, list[Client]]:
+    ranges = id_prefix_ranges(prefix)
+    if not ranges:
+        return 0, []
+    counts = session.execute(select(*[
+        select(func.count()).select_from(Client).where(Client.client_id.between(low, high)).scalar_subquery()
+        for low, high in ranges
+    ])).one()
+    rows: list[Client] = []
+    skip = offset
+    for (low, high), count in zip(ranges, counts, strict=True):
+        if len(rows) == limit:
+            break
+        if skip >= count:
+            skip -= count
+            continue
+        rows += session.execute(
+            select(Client).where(Client.client_id.between(low, high))
+            .order_by(Client.client_id).offset(skip).limit(limit - len(rows))
+        ).scalars().all()
+        skip = 0
+    return sum(counts), rows
+
+
+def _version_record(row: ClientVersionRow, in_training_set: bool) -> ClientVersion:
+    return ClientVersion(
+        client_id=row.client_id, version=row.version, fields=dict(row.fields),
+        changed_fields=dict(row.changed_fields), author=row.author, reason=row.reason,
+        created_at=as_utc(row.created_at), probability_of_default=row.probability_of_default,
+        decision=row.decision, model_version=row.model_version, in_training_set=bool(in_training_set),
+    )
+
+
+def _summary_record(row: Client) -> ClientSummary:
+    return ClientSummary(
+        client_id=row.client_id, version=row.current_version, in_training_set=bool(row.in_training_set),
+        probability_of_default=row.probability_of_default, decision=row.decision,
+        summary={
+            "NAME_CONTRACT_TYPE": row.contract_type,
+            "AMT_INCOME_TOTAL": row.amt_income_total,
+            "AMT_CREDIT": row.amt_credit,
+            "NAME_INCOME_TYPE": row.income_type,
+            "DAYS_BIRTH": row.days_birth,
+            "OCCUPATION_TYPE": row.occupation_type,
+        },
+        updated_at=as_utc(row.updated_at),
+    )
+
+
+def _user_record(row: UserRow) -> User:
+    return User(name=row.name, role=row.role, created_at=as_utc(row.created_at))
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _token_id(token: Any) -> str | None:
+    if not isinstance(token, str):
+        return None
+    parts = token.strip().split("_", 2)
+    if len(parts) != 3 or parts[0] != TOKEN_PREFIX or not re.fullmatch(r"[0-9a-f]{16}", parts[1]) or not parts[2]:
+        return None
+    return parts[1]
+
+
+def _batches(items: Iterable[NewClient], size: int) -> Iterator[list[NewClient]]:
+    batch: list[NewClient] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@contextmanager
+def _progress_bar(enabled: bool, total: int | None) -> Iterator[Any]:
+    if not enabled:
+        yield lambda _amount: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    with Progress(
+        TextColumn("Chargement des clients / loading clients"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("load", total=total)
+        yield lambda amount: bar.advance(task, amount)
