@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import xgboost as xgb
 
-from scoring.features import FEATURE_PIPELINE_VERSION, category_levels
+from scoring.features import FEATURE_PIPELINE_VERSION, KEY, TARGET, category_levels
 
-ARTIFACT_FORMAT_VERSION = 1
+# 2: out-of-fold reference probabilities, training_clients.parquet, performance.json.
+ARTIFACT_FORMAT_VERSION = 2
 LATEST_POINTER = "LATEST"
+TRAINING_CLIENTS_FILE = "training_clients.parquet"
+PERFORMANCE_FILE = "performance.json"
+# Probability each training client got from the fold model that did not see it.
+OOF_PROBABILITY = "PROBABILITY_OF_DEFAULT_OOF"
 REQUIRED_FILES = (
     "model.ubj",
     "features.json",
@@ -23,6 +30,8 @@ REQUIRED_FILES = (
     "reference_distributions.json",
     "reference_sample.parquet",
     "side_aggregates.parquet",
+    TRAINING_CLIENTS_FILE,
+    PERFORMANCE_FILE,
     "model_card.json",
 )
 
@@ -43,10 +52,44 @@ class ScoringArtifact:
     reference_distributions: dict[str, Any]
     reference_sample: pd.DataFrame
     model_card: dict[str, Any]
+    # SK_ID_CURR, TARGET and PROBABILITY_OF_DEFAULT_OOF of every client the model was trained on.
+    training_clients: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Out-of-fold ROC, confusion matrix, decisions, cost and reliability curves, fairness.
+    performance: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        ids = self.training_clients[KEY].to_numpy() if KEY in self.training_clients else []
+        self._training_ids = np.sort(np.asarray(ids, dtype=np.int64))
 
     @property
     def version(self) -> str:
         return str(self.model_card["model_version"])
+
+    @property
+    def training_client_ids(self) -> np.ndarray:
+        """Sorted ids of the clients the model was trained on (read-only view)."""
+        view = self._training_ids.view()
+        view.flags.writeable = False
+        return view
+
+    def is_training_client(self, client_id: int | None) -> bool:
+        """Whether this client was in the training data: its outcome shaped the model, so its
+        score is not an out-of-sample prediction (binary search, O(log n))."""
+        if client_id is None:
+            return False
+        try:
+            value = int(client_id)
+        except (TypeError, ValueError):
+            return False
+        position = int(np.searchsorted(self._training_ids, value))
+        return position < self._training_ids.size and int(self._training_ids[position]) == value
+
+    def out_of_fold_probability(self, client_id: int) -> float | None:
+        """The probability the fold model that never saw this training client gave it."""
+        if not self.is_training_client(client_id):
+            return None
+        rows = self.training_clients.loc[self.training_clients[KEY] == int(client_id), OOF_PROBABILITY]
+        return float(rows.iloc[0])
 
 
 def _write_json(path: Path, payload: Any) -> None:
@@ -64,6 +107,8 @@ def save_artifact(
     global_importance: dict[str, float],
     reference_distributions: dict[str, Any],
     reference_sample: pd.DataFrame,
+    training_clients: pd.DataFrame,
+    performance: dict[str, Any],
     extra_json: dict[str, Any],
     model_card: dict[str, Any],
 ) -> Path:
@@ -84,12 +129,25 @@ def save_artifact(
     _write_json(directory / "reference_distributions.json", reference_distributions)
     reference_sample.to_parquet(directory / "reference_sample.parquet", index=False)
     side_aggregates.write_parquet(directory / "side_aggregates.parquet")
+    training_clients[[KEY, TARGET, OOF_PROBABILITY]].to_parquet(
+        directory / TRAINING_CLIENTS_FILE, index=False
+    )
+    _write_json(directory / PERFORMANCE_FILE, performance)
     for name, payload in extra_json.items():
         _write_json(directory / name, payload)
     # The card goes last: its presence marks a complete artifact.
     _write_json(directory / "model_card.json", model_card)
-    (directory.parent / LATEST_POINTER).write_text(directory.name + "\n", encoding="utf-8")
+    write_latest_pointer(directory)
     return directory
+
+
+def write_latest_pointer(directory: Path) -> None:
+    """Point LATEST at `directory` atomically: a reader sees the old name or the new one, never
+    an empty or half-written file (os.replace is atomic on one file system)."""
+    pointer = directory.parent / LATEST_POINTER
+    temporary = directory.parent / f".{LATEST_POINTER}.{os.getpid()}.tmp"
+    temporary.write_text(directory.name + "\n", encoding="utf-8")
+    os.replace(temporary, pointer)
 
 
 def resolve_artifact_dir(path: Path) -> Path:
@@ -162,4 +220,6 @@ def load_artifact(path: Path) -> ScoringArtifact:
         ),
         reference_sample=pd.read_parquet(directory / "reference_sample.parquet"),
         model_card=json.loads((directory / "model_card.json").read_text(encoding="utf-8")),
+        training_clients=pd.read_parquet(directory / TRAINING_CLIENTS_FILE),
+        performance=json.loads((directory / PERFORMANCE_FILE).read_text(encoding="utf-8")),
     )

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import polars as pl
 from sklearn.metrics import roc_auc_score
 
@@ -31,9 +32,14 @@ from scoring.features import (
     feature_names,
     model_matrix,
 )
-from scoring.model import calibration, threshold, training
-from scoring.model.artifacts import save_artifact
+from scoring.model import calibration, performance, threshold, training
+from scoring.model.artifacts import OOF_PROBABILITY, TRAINING_CLIENTS_FILE, save_artifact
 from scoring.progress import StepReporter
+
+OUT_OF_FOLD_NOTE = (
+    "Measured on out-of-fold predictions: each training application scored by the fold model "
+    "that did not see it (the shipped model is refit on all of them afterwards)."
+)
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,12 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         sample = X_sample.copy()
         sample.insert(0, KEY, train_ids[sample_idx])
         sample[TARGET] = y[sample_idx]
-        sample["PROBABILITY_OF_DEFAULT"] = training.predict_proba(booster, X_sample)
+        # Out of fold: the final model has seen these clients' outcomes, and its own
+        # probabilities for them would make every "clients like this one" view look prescient.
+        sample["PROBABILITY_OF_DEFAULT"] = cv.out_of_fold[sample_idx]
+    training_clients = pd.DataFrame(
+        {KEY: train_ids, TARGET: y, OOF_PROBABILITY: cv.out_of_fold}
+    )
 
     with steps.step("Empreinte des données / data fingerprint"):
         data_hash = data_fingerprint(data_dir)
@@ -165,6 +176,19 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         "rule": "refused if p >= review_high; to_review if review_low <= p < review_high; else granted",
     }
     reliability = calibration.reliability_curve(y, cv.out_of_fold)
+    cost_curve = threshold.downsample_curve(choice.thresholds, choice.costs)
+    performance_report: dict[str, Any] = {
+        "source": "out_of_fold",
+        "note": OUT_OF_FOLD_NOTE,
+        "n_applications": len(y),
+        "n_defaults": int(y.sum()),
+        "roc": performance.roc_points(y, cv.out_of_fold),
+        "confusion_matrix": performance.confusion_at(y, cv.out_of_fold, choice.threshold),
+        "decisions": performance.decision_counts(y, cv.out_of_fold, choice.review_low,
+                                                 choice.review_high),
+        "cost_curve": cost_curve,
+        "reliability_curve": reliability,
+    }
     card: dict[str, Any] = {
         "model_version": version,
         "created_at": created.isoformat(),
@@ -203,6 +227,20 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
             "brier_score": calibration.brier_score(y, cv.out_of_fold),
             "expected_calibration_error": calibration.expected_calibration_error(y, cv.out_of_fold),
             "mean_predicted": float(cv.out_of_fold.mean()),
+            "measured_on": OUT_OF_FOLD_NOTE,
+        },
+        "final_model": {
+            "refit": (f"Refit on all {len(y):,} training applications with the same parameters "
+                      f"and {rounds} boosting rounds: the median of the fold models' "
+                      f"early-stopped rounds {sorted(cv.best_rounds)}, scaled by "
+                      f"1/(1 - {training.EARLY_STOPPING_SHARE}) for the larger training set. "
+                      "No metric in this card uses its predictions on its own training clients."),
+            "boosting_rounds": rounds,
+        },
+        "reference_population": {
+            "sample_size": len(sample_idx),
+            "probability": "out of fold (PROBABILITY_OF_DEFAULT = the fold model's probability)",
+            "training_clients_file": TRAINING_CLIENTS_FILE,
         },
         "reproducibility": {
             "data_sha256": data_hash,
@@ -234,8 +272,10 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         global_importance={k: float(v) for k, v in importance.items()},
         reference_distributions=distributions,
         reference_sample=sample.reset_index(drop=True),
+        training_clients=training_clients,
+        performance=performance_report,
         extra_json={
-            "cost_curve.json": threshold.downsample_curve(choice.thresholds, choice.costs),
+            "cost_curve.json": cost_curve,
             "reliability_curve.json": reliability,
         },
         model_card=card,

@@ -9,6 +9,7 @@ from scoring.explain import (
     top_reasons,
 )
 from scoring.model.artifacts import load_artifact
+from scoring.model.training import predict_proba
 
 
 def _sample(artifact):
@@ -22,7 +23,7 @@ def test_contributions_plus_base_value_equal_the_model_margin(trained_artifact):
     assert contributions.values.shape == (300, len(artifact.feature_names))
     np.testing.assert_allclose(contributions.margin, margin(artifact.booster, X), atol=1e-4)
     probability = 1 / (1 + np.exp(-contributions.margin))
-    np.testing.assert_allclose(probability, artifact.reference_sample["PROBABILITY_OF_DEFAULT"][:300], atol=1e-5)
+    np.testing.assert_allclose(probability, predict_proba(artifact.booster, X), atol=1e-5)
 
 
 def test_categorical_features_get_one_contribution_each(trained_artifact):

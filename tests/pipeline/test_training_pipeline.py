@@ -89,10 +89,11 @@ def test_a_client_rescored_alone_from_the_artifact_gets_its_batch_probability(tr
     artifact = load_artifact(trained_artifact)
     aggregates = pl.read_parquet(trained_artifact / "side_aggregates.parquet")
     sample = artifact.reference_sample.head(25)
+    batch = predict_proba(artifact.booster, sample[artifact.feature_names])
     applications = (
         synthetic_tables["application_train"].filter(pl.col(KEY).is_in(sample[KEY].tolist())).collect()
     )
-    for client, expected in zip(sample[KEY], sample["PROBABILITY_OF_DEFAULT"], strict=True):
+    for client, expected in zip(sample[KEY], batch, strict=True):
         application = applications.filter(pl.col(KEY) == client).to_dicts()[0]
         stored = aggregates.filter(pl.col(KEY) == client).to_dicts()
         row = client_feature_row(application, stored[0] if stored else None, artifact.aggregate_schema)
@@ -134,3 +135,79 @@ def test_the_same_data_and_seed_rebuild_the_same_model(trained_artifact, synthet
     assert reproducibility["seed"] == 1
     assert reproducibility["code_version"]["git_commit"] or reproducibility["code_version"]["package_version"]
     assert reproducibility["library_versions"]["xgboost"]
+
+
+def test_reference_probabilities_are_the_out_of_fold_ones(trained_artifact):
+    artifact = load_artifact(trained_artifact)
+    clients = artifact.training_clients
+    assert list(clients.columns) == ["SK_ID_CURR", "TARGET", "PROBABILITY_OF_DEFAULT_OOF"]
+    assert len(clients) == 3_000 and clients["PROBABILITY_OF_DEFAULT_OOF"].between(0, 1).all()
+    sample = artifact.reference_sample
+    oof = clients.set_index("SK_ID_CURR").loc[sample["SK_ID_CURR"], "PROBABILITY_OF_DEFAULT_OOF"]
+    np.testing.assert_array_equal(sample["PROBABILITY_OF_DEFAULT"].to_numpy(), oof.to_numpy())
+    from scoring.model.training import predict_proba
+
+    in_sample = predict_proba(artifact.booster, sample[artifact.feature_names])
+    assert np.abs(in_sample - sample["PROBABILITY_OF_DEFAULT"].to_numpy()).max() > 1e-3, (
+        "the final model's own probabilities are not what the reference sample shows"
+    )
+    card = json.loads((trained_artifact / "model_card.json").read_text())
+    assert "out-of-fold" in card["calibration"]["measured_on"]
+    assert str(card["final_model"]["boosting_rounds"]) in card["final_model"]["refit"]
+
+
+def test_training_clients_are_recognised(trained_artifact, synthetic_tables):
+    import polars as pl
+
+    artifact = load_artifact(trained_artifact)
+    trained = artifact.training_clients["SK_ID_CURR"]
+    assert artifact.is_training_client(int(trained.iloc[0]))
+    assert artifact.is_training_client(int(trained.iloc[-1]))
+    new_client = synthetic_tables["application_test"].select(pl.col("SK_ID_CURR")).collect().item(0, 0)
+    assert not artifact.is_training_client(new_client)
+    assert not artifact.is_training_client(None)
+    assert not artifact.is_training_client(10**12)
+    assert artifact.training_client_ids.size == 3_000
+    assert np.all(np.diff(artifact.training_client_ids) > 0)
+    first = int(trained.iloc[0])
+    assert artifact.out_of_fold_probability(first) == pytest.approx(
+        float(artifact.training_clients["PROBABILITY_OF_DEFAULT_OOF"].iloc[0]))
+    assert artifact.out_of_fold_probability(new_client) is None
+
+
+def test_performance_file_holds_the_out_of_fold_model_page(trained_artifact):
+    from sklearn.metrics import roc_auc_score
+
+    artifact = load_artifact(trained_artifact)
+    performance = json.loads((trained_artifact / "performance.json").read_text())
+    assert performance == artifact.performance
+    clients = artifact.training_clients
+    y, p = clients["TARGET"].to_numpy(), clients["PROBABILITY_OF_DEFAULT_OOF"].to_numpy()
+    roc = performance["roc"]
+    assert roc["auc"] == pytest.approx(roc_auc_score(y, p), abs=1e-12)
+    assert 2 <= len(roc["fpr"]) == len(roc["tpr"]) <= 200
+    assert (roc["fpr"][0], roc["tpr"][0]) == (0.0, 0.0) and (roc["fpr"][-1], roc["tpr"][-1]) == (1.0, 1.0)
+    assert all(np.diff(roc["fpr"]) >= 0) and all(np.diff(roc["tpr"]) >= 0)
+    confusion = performance["confusion_matrix"]
+    assert confusion["threshold"] == artifact.decision["threshold"]
+    refused = p >= confusion["threshold"]
+    assert confusion["true_positive"] == int((refused & (y == 1)).sum())
+    assert confusion["false_negative"] == int((~refused & (y == 1)).sum())
+    assert sum(confusion[k] for k in ("true_negative", "false_positive", "false_negative",
+                                      "true_positive")) == len(y)
+    decisions = performance["decisions"]
+    assert sum(d["count"] for d in decisions.values()) == len(y)
+    assert sum(d["defaults"] for d in decisions.values()) == int(y.sum())
+    assert decisions["refused"]["count"] == int((p >= artifact.decision["review_high"]).sum())
+    assert performance["cost_curve"] == json.loads((trained_artifact / "cost_curve.json").read_text())
+    assert performance["reliability_curve"]
+
+
+def test_latest_pointer_is_replaced_whole_and_leaves_no_temporary_file(tmp_path):
+    from scoring.model.artifacts import write_latest_pointer
+
+    for name in ("v1", "v2"):
+        (tmp_path / name).mkdir()
+        write_latest_pointer(tmp_path / name)
+        assert (tmp_path / "LATEST").read_text() == f"{name}\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["LATEST", "v1", "v2"]
