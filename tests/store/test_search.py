@@ -1,0 +1,126 @@
+"""Search runs in the database: id prefix, text on a few fields, pagination."""
+
+from __future__ import annotations
+
+import pytest
+
+from scoring.store import NewClient, Store
+from scoring.store.store import id_prefix_ranges
+
+from .conftest import application
+
+SCORE = {"probability_of_default": None, "decision": None, "model_version": None}
+
+
+@pytest.fixture
+def populated(store: Store) -> Store:
+    occupations = ["Laborers", "Drivers", "Core staff", None]
+    incomes = ["Working", "Pensioner", "Commercial associate", "State servant"]
+    clients = [
+        NewClient(client_id, application(OCCUPATION_TYPE=occupations[index % 4], NAME_INCOME_TYPE=incomes[index % 4],
+                                         NAME_CONTRACT_TYPE="Revolving loans" if index % 5 == 0 else "Cash loans"),
+                  in_training_set=False)
+        for index, client_id in enumerate([*range(100000, 100300), 1, 10, 19, 109, 1000000])
+    ]
+    store.bulk_load(clients, progress=False)
+    return store
+
+
+def test_id_prefix_ranges_cover_exactly_the_ids_starting_with_the_digits() -> None:
+    ranges = id_prefix_ranges("12")
+    assert ranges[:3] == [(12, 12), (120, 129), (1200, 1299)]
+    assert all(str(low).startswith("12") and str(high).startswith("12") for low, high in ranges)
+    assert id_prefix_ranges("0") == [(0, 0)]
+    assert id_prefix_ranges("007") == []
+    assert id_prefix_ranges("9" * 20) == []
+    assert id_prefix_ranges("9")[-1][1] == 2**63 - 1
+
+
+def test_digits_match_ids_by_prefix_with_the_exact_id_first(populated: Store) -> None:
+    total, hits = populated.search("1", limit=100)
+    expected = sorted(i for i in [*range(100000, 100300), 1, 10, 19, 109, 1000000] if str(i).startswith("1"))
+    assert total == len(expected) == 305
+    assert [hit.client_id for hit in hits] == [1, 10, 19, 109, *range(100000, 100096)]
+
+    total, hits = populated.search("1002")
+    assert total == 100
+    assert [hit.client_id for hit in hits] == list(range(100200, 100220))
+
+    total, hits = populated.search("100299")
+    assert total == 1 and hits[0].client_id == 100299
+
+    assert populated.search("55") == (0, [])
+
+
+def test_pagination_walks_every_match_once_in_order(populated: Store) -> None:
+    seen: list[int] = []
+    offset = 0
+    while True:
+        total, hits = populated.search("10", limit=7, offset=offset)
+        if not hits:
+            break
+        seen += [hit.client_id for hit in hits]
+        offset += len(hits)
+    expected = sorted(i for i in [*range(100000, 100300), 1, 10, 19, 109, 1000000] if str(i).startswith("10"))
+    assert total == len(expected)
+    assert sorted(seen, key=lambda i: (len(str(i)), i)) == seen == sorted(expected, key=lambda i: (len(str(i)), i))
+
+
+def test_text_matches_income_type_occupation_or_contract_case_insensitively(populated: Store) -> None:
+    total, hits = populated.search("DRIVERS", limit=100)
+    assert total == 76  # every 4th of the 305 clients
+    assert all(hit.summary["OCCUPATION_TYPE"] == "Drivers" for hit in hits)
+
+    total, hits = populated.search("pension", limit=100)
+    assert total == 76 and {hit.summary["NAME_INCOME_TYPE"] for hit in hits} == {"Pensioner"}
+
+    total, hits = populated.search("revolving", limit=100)
+    assert total == 61 and {hit.summary["NAME_CONTRACT_TYPE"] for hit in hits} == {"Revolving loans"}
+
+
+def test_every_word_of_a_text_query_must_match(populated: Store) -> None:
+    total, hits = populated.search("working laborers", limit=100)
+    assert total == 77
+    assert all(hit.summary["OCCUPATION_TYPE"] == "Laborers" for hit in hits)
+    assert populated.search("working drivers") == (0, [])
+
+
+def test_like_wildcards_in_the_query_are_literal(populated: Store) -> None:
+    assert populated.search("%")[0] == 0
+    assert populated.search("_")[0] == 0
+    assert populated.search("'; DROP TABLE clients; --")[0] == 0
+    assert populated.count_clients() == 305
+
+
+def test_empty_query_lists_the_most_recently_updated_first(populated: Store) -> None:
+    current = populated.current(100150)
+    populated.append_version(100150, expected_version=current.version, fields=current.fields, author="a",
+                             reason="touch", **SCORE)
+    total, hits = populated.search("", limit=3)
+    assert total == 305
+    assert hits[0].client_id == 100150 and hits[0].version == 2
+    assert hits[0].updated_at >= hits[1].updated_at >= hits[2].updated_at
+
+
+@pytest.mark.parametrize(("limit", "expected"), [(0, 1), (-3, 1), (1, 1), (100, 100), (500, 100), ("7", 7)])
+def test_limit_is_clamped_to_1_through_100(populated: Store, limit: object, expected: int) -> None:
+    total, hits = populated.search("", limit=limit)  # type: ignore[arg-type]
+    assert total == 305
+    assert len(hits) == expected
+
+
+def test_offset_past_the_end_gives_an_empty_page_with_the_total(populated: Store) -> None:
+    assert populated.search("", offset=10_000) == (305, [])
+    assert populated.search("1", offset=10_000) == (305, [])
+    assert populated.search("", offset=-5)[1][0].client_id == populated.search("")[1][0].client_id
+
+
+def test_summary_carries_the_display_fields_and_the_current_score(store: Store) -> None:
+    store.create_client(77, application(), author="a", reason="r", probability_of_default=0.3,
+                        decision="refused", model_version="m", in_training_set=True)
+    _, [hit] = store.search("77")
+    assert hit.summary == {"NAME_CONTRACT_TYPE": "Cash loans", "AMT_INCOME_TOTAL": 135000.0,
+                           "AMT_CREDIT": 568800.0, "NAME_INCOME_TYPE": "Working", "DAYS_BIRTH": -19241,
+                           "OCCUPATION_TYPE": "Laborers"}
+    assert (hit.probability_of_default, hit.decision, hit.in_training_set, hit.version) == (0.3, "refused", True, 1)
+    assert hit.to_dict()["updated_at"] == hit.updated_at.isoformat()
