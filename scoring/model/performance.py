@@ -86,6 +86,7 @@ def group_metrics(y_true: np.ndarray, probability: np.ndarray, review_low: float
     two_classes = 0 < y.sum() < len(y)
     return {
         "count": len(y),
+        "defaults": int(y.sum()),
         "default_rate": float(y.mean()) if len(y) else None,
         "approval_rate": float(granted.mean()) if len(y) else None,
         "review_rate": float((chosen == "to_review").mean()) if len(y) else None,
@@ -98,3 +99,47 @@ def group_metrics(y_true: np.ndarray, probability: np.ndarray, review_low: float
             calibration.expected_calibration_error(y, p, bins=5) if len(y) >= 50 else None
         ),
     }
+
+
+# Age bands for the fairness view, in years at application (upper bound excluded).
+AGE_BANDS: tuple[tuple[str, float, float], ...] = (
+    ("< 25", 0, 25), ("25-34", 25, 35), ("35-44", 35, 45), ("45-54", 45, 55), ("55-64", 55, 65),
+    ("65+", 65, float("inf")),
+)
+# A group smaller than this gets its counts but no rates: a rate on a handful of people is noise.
+MIN_GROUP_SIZE = 30
+
+
+def age_band(age_years: np.ndarray) -> np.ndarray:
+    age = np.asarray(age_years, dtype=float)
+    bands = np.full(age.shape, "(missing)", dtype=object)
+    for name, low, high in AGE_BANDS:
+        bands[(age >= low) & (age < high)] = name
+    return bands
+
+
+def fairness_by_group(groups: dict[str, np.ndarray], y_true: np.ndarray, probability: np.ndarray,
+                      review_low: float, review_high: float) -> dict[str, Any]:
+    """For each grouping (e.g. gender, age band): the metrics of every group, and how far apart
+    the groups' approval rates are (ratio of the lowest to the highest, the 'four-fifths' view)."""
+    y = np.asarray(y_true).astype(int)
+    p = np.asarray(probability, dtype=float)
+    report: dict[str, Any] = {}
+    for grouping, labels in groups.items():
+        labels = np.asarray(labels, dtype=object)
+        per_group: dict[str, Any] = {}
+        for level in sorted({str(v) for v in labels}):
+            members = labels.astype(str) == level
+            if members.sum() < MIN_GROUP_SIZE:
+                per_group[level] = {"count": int(members.sum()), "too_small": True}
+                continue
+            per_group[level] = group_metrics(y[members], p[members], review_low, review_high)
+        rates = [g["approval_rate"] for g in per_group.values() if not g.get("too_small")]
+        report[grouping] = {
+            "groups": per_group,
+            "approval_rate_ratio_min_over_max": (
+                float(min(rates) / max(rates)) if rates and max(rates) > 0 else None
+            ),
+            "min_group_size": MIN_GROUP_SIZE,
+        }
+    return report

@@ -42,12 +42,39 @@ OUT_OF_FOLD_NOTE = (
 )
 
 
+# Attributes the law forbids a credit decision to rest on (EU Directive 2004/113/EC, Consumer
+# Credit Directive 2023/2225 art. 6, ECOA/Reg B): kept in the application record, never a
+# model input.
+PROTECTED_COLUMNS: tuple[str, ...] = ("CODE_GENDER",)
+
+
 @dataclass(frozen=True)
 class TrainingOptions:
     n_folds: int = 5
     seed: int = 0
     threads: int | None = None
     reference_sample_size: int = reference.SAMPLE_SIZE
+    # Application columns left out of the model (the fairness report still groups by them).
+    protected_columns: tuple[str, ...] = PROTECTED_COLUMNS
+
+
+def model_feature_names(features: pl.DataFrame, protected_columns: tuple[str, ...]) -> list[str]:
+    """Every feature except the key, the target and the protected columns."""
+    unknown = [c for c in protected_columns if c not in features.columns]
+    if unknown:
+        raise ValueError(
+            f"protected_columns: {', '.join(unknown)} is not an application column "
+            f"(n'est pas une colonne de la demande)"
+        )
+    return [c for c in feature_names(features) if c not in protected_columns]
+
+
+def fairness_groups(features: pl.DataFrame) -> dict[str, np.ndarray]:
+    """The groupings the fairness report compares: gender and age band."""
+    groups = {"age_band": performance.age_band(features["AGE_YEARS"].to_numpy())}
+    if "CODE_GENDER" in features.columns:
+        groups = {"gender": features["CODE_GENDER"].fill_null("(missing)").to_numpy()} | groups
+    return groups
 
 
 def data_fingerprint(data_dir: Path) -> str:
@@ -114,7 +141,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         tables = load_tables(data_dir)
     with steps.step("Construction des variables / building features"):
         features, aggregates = build_feature_frame(tables)
-    names = feature_names(features)
+    names = model_feature_names(features, options.protected_columns)
     X = model_matrix(features, names)
     y = features[TARGET].to_numpy().astype(int)
     train_ids = features[KEY].to_numpy()
@@ -188,6 +215,9 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
                                                  choice.review_high),
         "cost_curve": cost_curve,
         "reliability_curve": reliability,
+        "fairness": performance.fairness_by_group(
+            fairness_groups(features), y, cv.out_of_fold, choice.review_low, choice.review_high
+        ),
     }
     card: dict[str, Any] = {
         "model_version": version,
@@ -206,6 +236,13 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
             "params": {k: v for k, v in params.items() if k != "nthread"},
             "boosting_rounds": rounds,
             "n_features": len(names),
+            "protected_columns_excluded": list(options.protected_columns),
+        },
+        "fairness": {
+            "measured_on": OUT_OF_FOLD_NOTE,
+            "approved_means": "granted (the review band goes to a person)",
+            "protected_columns_excluded": list(options.protected_columns),
+            **performance_report["fairness"],
         },
         "cv_auc": {
             "mean": cv.auc_mean,
@@ -246,6 +283,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
             "data_sha256": data_hash,
             "seed": options.seed,
             "n_folds": options.n_folds,
+            "protected_columns": list(options.protected_columns),
             # XGBoost's histogram sums depend on the thread count: same threads, same model.
             "threads": params["nthread"],
             "code_version": code_version(),

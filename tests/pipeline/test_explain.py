@@ -30,7 +30,7 @@ def test_categorical_features_get_one_contribution_each(trained_artifact):
     artifact = load_artifact(trained_artifact)
     contributions = shap_contributions(artifact.booster, _sample(artifact).iloc[:10])
     assert contributions.feature_names == artifact.feature_names
-    assert "CODE_GENDER" in contributions.feature_names
+    assert "NAME_CONTRACT_TYPE" in contributions.feature_names
 
 
 def test_global_importance_is_mean_absolute_shap(trained_artifact):

@@ -41,8 +41,9 @@ def test_artifact_loads_with_reference_population(trained_artifact):
     assert amount["kind"] == "numeric"
     histogram = amount["histogram"]
     assert sum(histogram["count_repaid"]) + sum(histogram["count_default"]) == 3_000
-    gender = artifact.reference_distributions["CODE_GENDER"]
-    assert gender["kind"] == "categorical" and {"F", "M"} <= {lvl["level"] for lvl in gender["levels"]}
+    contract = artifact.reference_distributions["NAME_CONTRACT_TYPE"]
+    assert contract["kind"] == "categorical"
+    assert {"Cash loans", "Revolving loans"} <= {lvl["level"] for lvl in contract["levels"]}
     curve = json.loads((trained_artifact / "cost_curve.json").read_text())
     assert len(curve) == 201
     costs = np.array([point["cost"] for point in curve])
@@ -68,9 +69,10 @@ def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_pa
         features_path.write_text(json.dumps(features))
         message = "expects"
     else:
-        features["categories"]["CODE_GENDER"] = list(reversed(features["categories"]["CODE_GENDER"]))
+        features["categories"]["NAME_CONTRACT_TYPE"] = list(
+            reversed(features["categories"]["NAME_CONTRACT_TYPE"]))
         features_path.write_text(json.dumps(features))
-        message = "CODE_GENDER"
+        message = "NAME_CONTRACT_TYPE"
     with pytest.raises(ArtifactError, match=message):
         load_artifact(copy)
 
@@ -211,3 +213,62 @@ def test_latest_pointer_is_replaced_whole_and_leaves_no_temporary_file(tmp_path)
         write_latest_pointer(tmp_path / name)
         assert (tmp_path / "LATEST").read_text() == f"{name}\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["LATEST", "v1", "v2"]
+
+
+def test_gender_is_kept_in_the_application_but_never_reaches_the_model(trained_artifact, synthetic_tables):
+    from scoring.features import client_feature_row, model_matrix
+    from scoring.model.training import predict_proba
+
+    artifact = load_artifact(trained_artifact)
+    assert "CODE_GENDER" not in artifact.feature_names
+    assert "CODE_GENDER" not in artifact.categories
+    card = json.loads((trained_artifact / "model_card.json").read_text())
+    assert card["model"]["protected_columns_excluded"] == ["CODE_GENDER"]
+    application = synthetic_tables["application_train"].head(1).collect().to_dicts()[0]
+    probabilities = []
+    for gender in ("F", "M"):
+        row = client_feature_row(dict(application, CODE_GENDER=gender), None, artifact.aggregate_schema)
+        assert row["CODE_GENDER"].item() == gender
+        probabilities.append(predict_proba(artifact.booster, model_matrix(row, artifact.feature_names))[0])
+    assert probabilities[0] == probabilities[1]
+
+
+def test_protected_columns_are_a_setting_and_an_unknown_one_is_named():
+    import polars as pl
+
+    from scoring.model.pipeline import PROTECTED_COLUMNS, TrainingOptions, model_feature_names
+
+    assert TrainingOptions().protected_columns == PROTECTED_COLUMNS == ("CODE_GENDER",)
+    frame = pl.DataFrame({"SK_ID_CURR": [1], "TARGET": [0], "CODE_GENDER": ["F"], "AGE_YEARS": [40.0],
+                          "AMT_CREDIT": [1.0]})
+    assert model_feature_names(frame, ("CODE_GENDER",)) == ["AGE_YEARS", "AMT_CREDIT"]
+    assert model_feature_names(frame, ()) == ["CODE_GENDER", "AGE_YEARS", "AMT_CREDIT"]
+    assert model_feature_names(frame, ("CODE_GENDER", "AGE_YEARS")) == ["AMT_CREDIT"]
+    with pytest.raises(ValueError, match="RELIGION"):
+        model_feature_names(frame, ("RELIGION",))
+
+
+def test_fairness_section_compares_genders_and_age_bands_out_of_fold(trained_artifact, synthetic_tables):
+    artifact = load_artifact(trained_artifact)
+    card = json.loads((trained_artifact / "model_card.json").read_text())
+    fairness = artifact.performance["fairness"]
+    assert card["fairness"]["gender"] == fairness["gender"]
+    assert "out-of-fold" in card["fairness"]["measured_on"]
+    genders = fairness["gender"]["groups"]
+    assert {"F", "M"} <= set(genders)
+    assert sum(g["count"] for g in genders.values()) == 3_000
+    applications = synthetic_tables["application_train"].select("SK_ID_CURR", "CODE_GENDER").collect()
+    clients = artifact.training_clients.merge(applications.to_pandas(), on="SK_ID_CURR")
+    women = clients[clients["CODE_GENDER"] == "F"]
+    granted = women["PROBABILITY_OF_DEFAULT_OOF"] < artifact.decision["review_low"]
+    assert genders["F"]["count"] == len(women)
+    assert genders["F"]["approval_rate"] == pytest.approx(granted.mean())
+    assert genders["F"]["default_rate_among_approved"] == pytest.approx(women.loc[granted, "TARGET"].mean())
+    for group in genders.values():
+        if not group.get("too_small"):
+            assert 0.5 < group["auc"] <= 1 and 0 <= group["expected_calibration_error"] < 0.2
+    bands = fairness["age_band"]["groups"]
+    assert sum(g["count"] for g in bands.values()) == 3_000
+    assert set(bands) <= {"< 25", "25-34", "35-44", "45-54", "55-64", "65+", "(missing)"}
+    ratio = fairness["age_band"]["approval_rate_ratio_min_over_max"]
+    assert 0 < ratio <= 1
