@@ -1,0 +1,209 @@
+"""The JSON API under /api: a flask-openapi3 blueprint over the one ScoringService.
+
+Routes parse and answer; the service validates, scores, saves and raises typed errors, which
+`problems` turns into problem+json. `register_api` builds a fresh blueprint for each app, so tests
+can create as many apps as they need.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Response, g, request
+from flask_openapi3 import APIBlueprint, OpenAPI, Tag
+
+from api_routes import models
+from api_routes.auth import SECURITY, token_guard
+from api_routes.problems import problem, register_problem_handlers, request_lang, scoring_problem
+from scoring.errors import ScoringError
+from scoring.schema import label
+from scoring.service import ScoreItem, ScoringService
+from scoring.settings import Settings
+from scoring.validation import EDITABLE_FIELDS
+
+API_PREFIX = "/api"
+_ETAG = re.compile(r'^\s*(?:W/)?"?v?(\d+)"?\s*$')
+
+system_tag = Tag(name="system", description="Santé et modèle / health and model")
+clients_tag = Tag(name="clients", description="Dossiers clients versionnés / versioned client records")
+scores_tag = Tag(name="scores", description="Scores, explications, simulations / scores, explanations, what-if")
+
+# Role each endpoint needs; None: no token (load balancers and uptime checks).
+ROLES: dict[str, str | None] = {
+    "health": None,
+    "patch_client": "advisor",
+}
+
+
+def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    response = Response(json.dumps(payload, ensure_ascii=False, allow_nan=False), status=status,
+                        mimetype="application/json")
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def etag(version: int) -> str:
+    return f'"v{version}"'
+
+
+def _version_entry(version: Any) -> dict[str, Any]:
+    data = version.to_dict()
+    return {k: data[k] for k in ("version", "created_at", "author", "reason", "changed_fields",
+                                 "probability_of_default", "decision", "model_version")}
+
+
+def _client_record(version: Any, lang: str) -> dict[str, Any]:
+    data = version.to_dict()
+    return {
+        "client_id": version.client_id,
+        "version": version.version,
+        "in_training_set": version.in_training_set,
+        "updated_at": data["created_at"],
+        "author": version.author,
+        "probability_of_default": version.probability_of_default,
+        "decision": version.decision,
+        "model_version": version.model_version,
+        "fields": [
+            {"name": name, "label": label(name, lang), "value": value, "editable": name in EDITABLE_FIELDS}
+            for name, value in data["fields"].items()
+        ],
+    }
+
+
+def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -> APIBlueprint:
+    api = APIBlueprint("api", __name__, url_prefix=API_PREFIX, abp_security=SECURITY)
+    api.before_request(token_guard(service, ROLES))
+
+    @api.before_request
+    def _limit_and_parse_body() -> Response | None:
+        # Only the API is limited: the dashboard's callbacks carry figures in their state.
+        request.max_content_length = settings.max_request_bytes
+        if request.method in ("POST", "PATCH", "PUT") and request.get_data(cache=True):
+            if not request.is_json:
+                return problem(415, "Unsupported media type",
+                               "Corps JSON attendu (Content-Type: application/json)." if request_lang() == "fr"
+                               else "A JSON body is expected (Content-Type: application/json).")
+            if request.get_json(silent=True) is None:
+                return problem(400, "Malformed JSON",
+                               "Le corps de la requête n'est pas du JSON valide." if request_lang() == "fr"
+                               else "The request body is not valid JSON.")
+        return None
+
+    responses_common = {401: models.Problem, 403: models.Problem, 422: models.Problem}
+
+    @api.get("/health", tags=[system_tag], security=[], responses={200: models.Health},
+             summary="Le processus répond / the process answers")
+    def health() -> Response:
+        return json_response({"status": "ok"})
+
+    @api.get("/ready", tags=[system_tag], responses={200: models.Ready, 503: models.Problem})
+    def ready() -> Response:
+        """Modèle chargé et base joignable / model loaded and store reachable."""
+        if not service.store_reachable():
+            return problem(503, "Service unavailable", "Base de clients injoignable." if request_lang() == "fr"
+                           else "Client store unreachable.")
+        return json_response({"status": "ready", "model_version": service.artifact.version, "store": "ok"})
+
+    @api.get("/model", tags=[system_tag], responses={200: models.ModelResponse, **responses_common})
+    def model(query: models.LangQuery) -> Response:
+        """Carte du modèle, seuil, variables et importance globale / model card, threshold, features."""
+        lang = query.lang or request_lang()
+        return json_response({**service.model_overview(lang), "editable_fields": service.editable_fields(lang)})
+
+    @api.get("/clients", tags=[clients_tag], responses={200: models.SearchResponse, **responses_common})
+    def search_clients(query: models.SearchQuery) -> Response:
+        """Recherche paginée / paginated search by id prefix or a few fields."""
+        total, hits = service.search(query.q, limit=query.limit, offset=query.offset)
+        return json_response({"total": total, "limit": query.limit, "offset": query.offset,
+                              "results": [h.to_dict() for h in hits]})
+
+    @api.get("/client/<int:client_id>", tags=[clients_tag],
+             responses={200: models.ClientRecord, 404: models.Problem, **responses_common})
+    def get_client(path: models.ClientPath, query: models.LangQuery) -> Response:
+        """Champs actuels, version, ETag / current fields with labels, version and ETag."""
+        current = service.client(path.client_id)
+        return json_response(_client_record(current, query.lang or request_lang()),
+                             headers={"ETag": etag(current.version)})
+
+    @api.patch("/client/<int:client_id>", tags=[clients_tag],
+               responses={200: models.PatchResponse, 404: models.Problem, 412: models.Problem,
+                          428: models.Problem, **responses_common})
+    def patch_client(path: models.ClientPath, body: models.PatchRequest) -> Response:
+        """Modifier des champs éditables (If-Match obligatoire, rôle advisor) / edit fields."""
+        lang = request_lang()
+        if_match = request.headers.get("If-Match")
+        if not if_match:
+            return problem(428, "Precondition required",
+                           "En-tête If-Match obligatoire (l'ETag de GET /api/client/{id})." if lang == "fr"
+                           else "If-Match header required (the ETag of GET /api/client/{id}).")
+        matched = _ETAG.match(if_match)
+        if matched is None:
+            return problem(412, "Precondition failed",
+                           f"If-Match illisible : {if_match[:40]!r} ; attendu \"v<version>\"." if lang == "fr"
+                           else f"Unreadable If-Match {if_match[:40]!r}; expected \"v<version>\".")
+        version, score = service.update_client(path.client_id, body.changes, expected_version=int(matched[1]),
+                                               user=g.api_user, reason=body.reason)
+        return json_response({"client_id": version.client_id, "version": version.version,
+                              "changed_fields": version.to_dict()["changed_fields"],
+                              "score": score.to_dict(lang)}, headers={"ETag": etag(version.version)})
+
+    @api.get("/client/<int:client_id>/history", tags=[clients_tag],
+             responses={200: models.History, 404: models.Problem, **responses_common})
+    def client_history(path: models.ClientPath) -> Response:
+        """Toutes les versions / every version: changes old → new, author, time, reason, score."""
+        versions = service.history(path.client_id)
+        return json_response({"client_id": path.client_id, "versions": [_version_entry(v) for v in versions]})
+
+    @api.get("/client/<int:client_id>/recourse", tags=[scores_tag],
+             responses={200: models.RecourseResponse, 404: models.Problem, **responses_common})
+    def client_recourse(path: models.ClientPath, query: models.LangQuery) -> Response:
+        """Les plus petits changements qui mènent à un accord / smallest changes that lead to a grant."""
+        return json_response(service.recourse(path.client_id).to_dict(query.lang or request_lang()))
+
+    @api.get("/score/<int:client_id>", tags=[scores_tag],
+             responses={200: models.Score, 404: models.Problem, **responses_common})
+    def score_client(path: models.ClientPath, query: models.ScoreQuery) -> Response:
+        """Probabilité, décision, contributions et raisons / probability, decision, reasons."""
+        score = service.score_client(path.client_id, explain=query.explain)
+        return json_response(score.to_dict(query.lang or request_lang(), explain=query.explain))
+
+    @api.post("/score", tags=[scores_tag], responses={200: models.Score, 404: models.Problem, **responses_common})
+    def score_what_if(body: models.ScoreRequest, query: models.LangQuery) -> Response:
+        """Simulation sans enregistrement / what-if for a stored client, or a new application."""
+        item = ScoreItem(client_id=body.client_id, changes=body.changes, application=body.application,
+                         new_client=body.new_client)
+        outcome = service.score_requests([item], explain=body.explain)[0]
+        if isinstance(outcome, ScoringError):
+            return scoring_problem(outcome)
+        return json_response(outcome.to_dict(query.lang or request_lang(), explain=body.explain))
+
+    @api.post("/score/batch", tags=[scores_tag], responses={200: models.BatchResponse, **responses_common})
+    def score_batch(body: models.BatchRequest, query: models.LangQuery) -> Response:
+        """Jusqu'à 1 000 demandes en un appel / up to 1,000 requests in one call."""
+        lang = query.lang or request_lang()
+        if len(body.items) > settings.batch_limit:
+            return problem(422, "Invalid request",
+                           f"items : {len(body.items)} demandes, {settings.batch_limit} au plus." if lang == "fr"
+                           else f"items: {len(body.items)} requests, at most {settings.batch_limit}.",
+                           [{"field": "items", "value": len(body.items), "code": "range",
+                             "message": f"max {settings.batch_limit}"}])
+        items = [ScoreItem(client_id=i.client_id, changes=i.changes, application=i.application,
+                           new_client=i.new_client) for i in body.items]
+        results = []
+        for index, outcome in enumerate(service.score_requests(items, explain=body.explain)):
+            if isinstance(outcome, ScoringError):
+                errors = [e.to_dict(lang) for e in getattr(outcome, "errors", [])] or None
+                results.append({"index": index, "error": {"type": "about:blank", "title": outcome.title_en,
+                                                          "status": outcome.status, "detail": outcome.message(lang),
+                                                          "errors": errors}})
+            else:
+                results.append({"index": index, "score": outcome.to_dict(lang, explain=body.explain)})
+        failed = sum("error" in r for r in results)
+        return json_response({"count": len(results), "errors": failed, "results": results})
+
+    server.register_api(api)
+    register_problem_handlers(server, API_PREFIX)
+    return api

@@ -24,7 +24,7 @@ import polars as pl
 import xgboost as xgb
 
 from scoring.display import decision_label, format_probability, format_value, reason_sentence
-from scoring.errors import Forbidden, InvalidApplication, UnknownClient
+from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
 from scoring.explain import grouped_contributions, top_reasons
 from scoring.feature_labels import feature_label
@@ -37,6 +37,7 @@ from scoring.validation import (
     EDITABLE_FIELDS,
     KEY,
     field_specs,
+    parse_client_id,
     raise_field_error,
     validate_application,
     validate_changes,
@@ -58,6 +59,16 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+@dataclass(frozen=True)
+class ScoreItem:
+    """One score request: a stored client (with optional changes) or a full new application."""
+
+    client_id: int | None = None
+    changes: Mapping[str, Any] | None = None
+    application: Mapping[str, Any] | None = None
+    new_client: bool = False
 
 
 @dataclass(frozen=True)
@@ -217,6 +228,8 @@ class ScoringService:
         # and an index from client id to row.
         self._aggregates = pl.read_parquet(artifact.path / "side_aggregates.parquet")
         self._aggregate_schema = {k: v for k, v in artifact.aggregate_schema.items() if k != KEY}
+        self._aggregates_only = self._aggregates.select(list(self._aggregate_schema)).cast(self._aggregate_schema)
+        self._no_history = pl.DataFrame({k: [None] for k in self._aggregate_schema}, schema=self._aggregate_schema)
         self._row_of_client = {
             client: row for row, client in enumerate(self._aggregates[KEY].to_list())
         }
@@ -278,12 +291,11 @@ class ScoringService:
             [{name: record.get(name) for name in _APPLICATION_SCHEMA} for record in records],
             schema=_APPLICATION_SCHEMA, orient="row",
         )
-        history = pl.DataFrame(
-            [
-                {name: (aggregates or {}).get(name) for name in self._aggregate_schema}
-                for aggregates in (self.side_aggregates(c) for c in client_ids)
-            ],
-            schema=self._aggregate_schema, orient="row",
+        # Zero-copy one-row slices of the stored aggregates; a row of nulls for a new client.
+        rows = [None if c is None else self._row_of_client.get(int(c)) for c in client_ids]
+        history = pl.concat(
+            [self._no_history if row is None else self._aggregates_only.slice(row, 1) for row in rows],
+            how="vertical",
         )
         return complete_features(pl.concat([application_features(applications), history], how="horizontal"))
 
@@ -358,43 +370,59 @@ class ScoringService:
         """Score an application. With an SK_ID_CURR it is that known client (its stored history is
         joined; an unknown id is an error, never taken for a new client); without one, or with
         `new_client=True`, it is a new client without history."""
-        client_id = application.get(KEY)
-        if new_client and client_id is not None:
-            raise_field_error(KEY, client_id, "rule",
-                              "un nouveau client ne peut pas avoir d'identifiant : retirez SK_ID_CURR "
-                              "ou new_client.",
-                              "a new client cannot have an id: drop SK_ID_CURR or new_client.")
-        if client_id is not None:
-            from scoring.validation import parse_client_id
-
-            client_id = parse_client_id(client_id)
-            if not self._known(client_id):
-                raise UnknownClient(client_id)
-        record = validate_application(application)
+        record, client_id = self._resolve(ScoreItem(application=application, new_client=new_client))
         return self._score_records([record], [client_id], explain)[0]
 
-    def score_batch(self, applications: Sequence[Mapping[str, Any]], *, explain: bool = True) -> list[ClientScore]:
-        """Many applications in one matrix (one XGBoost call); the first invalid one is reported
-        with its position."""
-        records, ids = [], []
-        for position, application in enumerate(applications):
-            try:
-                client_id = application.get(KEY)
-                if client_id is not None:
-                    from scoring.validation import parse_client_id
+    def _resolve(self, request: ScoreItem) -> tuple[dict[str, Any], int | None]:
+        """A validated record and its client id for one score request (nothing is saved)."""
+        if request.application is not None:
+            if request.client_id is not None or request.changes:
+                raise_field_error("application", None, "rule",
+                                  "donnez soit une demande complète (application), soit un client_id avec "
+                                  "des changements (changes), pas les deux.",
+                                  "give either a full application, or a client_id with changes, not both.")
+            application = request.application
+            client_id = application.get(KEY)
+            if request.new_client and client_id is not None:
+                raise_field_error(KEY, client_id, "rule",
+                                  "un nouveau client ne peut pas avoir d'identifiant : retirez SK_ID_CURR "
+                                  "ou new_client.",
+                                  "a new client cannot have an id: drop SK_ID_CURR or new_client.")
+            if client_id is not None:
+                client_id = parse_client_id(client_id)
+                if not self._known(client_id):
+                    raise UnknownClient(client_id)
+            return validate_application(application), client_id
+        if request.client_id is None:
+            raise_field_error("client_id", None, "missing",
+                              "client_id (client enregistré) ou application (nouveau client) attendu.",
+                              "client_id (a stored client) or application (a new client) expected.")
+        current = self.client(request.client_id)
+        if not request.changes:
+            return validate_application(current.fields, changed=()), current.client_id
+        clean = validate_changes(request.changes)
+        return validate_application({**current.fields, **clean}, changed=clean), current.client_id
 
-                    client_id = parse_client_id(client_id)
-                    if not self._known(client_id):
-                        raise UnknownClient(client_id)
-                records.append(validate_application(application))
-                ids.append(client_id)
-            except InvalidApplication as error:
-                raise InvalidApplication([
-                    type(e)(f"[{position}].{e.field}", e.value, e.code, f"demande n° {position} — {e.message_fr}",
-                            f"application #{position} — {e.message_en}", e.accepted)
-                    for e in error.errors
-                ]) from None
-        return self._score_records(records, ids, explain) if records else []
+    def score_requests(
+        self, requests: Sequence[ScoreItem], *, explain: bool = True
+    ) -> list[ClientScore | ScoringError]:
+        """Many score requests in one matrix (one XGBoost call); each bad one gets its own error."""
+        outcomes: list[ClientScore | ScoringError | None] = []
+        records, ids, positions = [], [], []
+        for position, request in enumerate(requests):
+            try:
+                record, client_id = self._resolve(request)
+            except ScoringError as error:
+                outcomes.append(error)
+                continue
+            outcomes.append(None)
+            records.append(record)
+            ids.append(client_id)
+            positions.append(position)
+        if records:
+            for position, score in zip(positions, self._score_records(records, ids, explain), strict=True):
+                outcomes[position] = score
+        return [o for o in outcomes if o is not None]
 
     def score_frame(self, applications: pl.DataFrame) -> pl.DataFrame:
         """Batch probabilities for validated application rows (the loader's frames), with each
@@ -440,16 +468,13 @@ class ScoringService:
     def score_client(self, client_id: int, *, explain: bool = True) -> ClientScore:
         """A stored client's current version, scored (the stored record predates no rule check:
         only what changes is checked again)."""
-        current = self.client(client_id)
-        record = validate_application(current.fields, changed=())
-        return self._score_records([record], [current.client_id], explain)[0]
+        record, stored_id = self._resolve(ScoreItem(client_id=client_id))
+        return self._score_records([record], [stored_id], explain)[0]
 
     def what_if(self, client_id: int, changes: Mapping[str, Any], *, explain: bool = True) -> ClientScore:
         """The client's current version with some fields changed, scored; nothing is saved."""
-        current = self.client(client_id)
-        clean = validate_changes(changes)
-        record = validate_application({**current.fields, **clean}, changed=clean)
-        return self._score_records([record], [current.client_id], explain)[0]
+        record, stored_id = self._resolve(ScoreItem(client_id=client_id, changes=changes or None))
+        return self._score_records([record], [stored_id], explain)[0]
 
     def update_client(self, client_id: int, changes: Mapping[str, Any], *, expected_version: int,
                       user: User, reason: str) -> tuple[ClientVersion, ClientScore]:
@@ -467,6 +492,7 @@ class ScoringService:
         if len(reason) > 500:
             raise_field_error("reason", reason[:40] + "…", "range", "motif trop long (500 caractères au plus).",
                               "reason too long (500 characters at most).")
+        validate_changes(changes)  # an empty edit is an error here, not a plain rescore
         score = self.what_if(client_id, changes)
         store = self._require_store()
         try:
@@ -480,6 +506,9 @@ class ScoringService:
         except StoreUnknownClient:
             raise UnknownClient(client_id) from None
         return version, score
+
+    def store_reachable(self) -> bool:
+        return self.store is not None and self.store.ping()
 
     def authenticate(self, name: str, password: str) -> User | None:
         return self._require_store().authenticate(name, password)

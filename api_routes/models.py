@@ -1,0 +1,241 @@
+"""Typed request and response models of the /api routes; flask-openapi3 turns them into the
+OpenAPI 3 document. Application fields stay a free mapping here: `scoring.validation` checks them
+(one contract for the API and the dashboard), and `GET /api/model` lists them with their labels."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Decision = Literal["granted", "to_review", "refused"]
+Lang = Literal["fr", "en"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- parameters -------------------------------------------------------------------------------
+class ClientPath(Strict):
+    client_id: int = Field(ge=0, le=10**15, description="Client id (SK_ID_CURR)")
+
+
+class LangQuery(Strict):
+    lang: Lang | None = Field(default=None, description="fr (default) or en; else Accept-Language")
+
+
+class ScoreQuery(LangQuery):
+    explain: bool = Field(default=True, description="false: probability and decision only (fastest)")
+
+
+class SearchQuery(LangQuery):
+    q: str = Field(default="", max_length=100, description="id prefix, or words of income type, occupation, "
+                                                           "contract type")
+    limit: int = Field(default=20, ge=1, le=100)
+    offset: int = Field(default=0, ge=0, le=10**9)
+
+
+# --- bodies -----------------------------------------------------------------------------------
+class ScoreRequest(Strict):
+    """Either `client_id` (+ optional `changes`, a what-if on a stored client), or a full
+    `application` with `new_client: true`. Nothing is saved."""
+
+    client_id: int | None = Field(default=None, ge=0, le=10**15)
+    changes: dict[str, Any] | None = Field(default=None, description="editable fields to change")
+    application: dict[str, Any] | None = Field(default=None, description="every application field")
+    new_client: bool = False
+    explain: bool = True
+
+
+class BatchRequest(Strict):
+    items: list[ScoreRequest] = Field(min_length=1, description="at most PAD_BATCH_LIMIT (1,000) items")
+    explain: bool = True
+
+
+class PatchRequest(Strict):
+    changes: dict[str, Any] = Field(description="editable fields and their new values")
+    reason: str = Field(description="why the change is made; kept in the history", max_length=500)
+
+
+# --- responses --------------------------------------------------------------------------------
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Ready(BaseModel):
+    status: str
+    model_version: str
+    store: str
+
+
+class Contribution(BaseModel):
+    feature: str
+    label: str
+    value: Any = None
+    display_value: str
+    contribution: float
+
+
+class Reason(Contribution):
+    sentence: str
+
+
+class Reasons(BaseModel):
+    raises_risk: list[Reason]
+    lowers_risk: list[Reason]
+
+
+class OutOfPopulationWarning(BaseModel):
+    field: str
+    label: str
+    value: float
+    low: float
+    high: float
+    message: str
+
+
+class Score(BaseModel):
+    client_id: int | None
+    model_version: str
+    probability_of_default: float
+    decision: Decision
+    decision_label: str
+    threshold: float
+    review_band: list[float]
+    distance_to_threshold: str
+    has_history: bool
+    in_training_set: bool
+    warnings: list[OutOfPopulationWarning]
+    base_value: float | None = None
+    contributions: list[Contribution] | None = None
+    reasons: Reasons | None = None
+    fields: dict[str, Any] | None = None
+
+
+class BatchItem(BaseModel):
+    index: int
+    score: Score | None = None
+    error: Problem | None = None
+
+
+class BatchResponse(BaseModel):
+    count: int
+    errors: int
+    results: list[BatchItem]
+
+
+class FieldInfo(BaseModel):
+    name: str
+    label: str
+    value: Any = None
+    editable: bool
+
+
+class ClientRecord(BaseModel):
+    client_id: int
+    version: int
+    in_training_set: bool
+    updated_at: str
+    author: str
+    probability_of_default: float | None
+    decision: Decision | None
+    model_version: str | None
+    fields: list[FieldInfo]
+
+
+class Change(BaseModel):
+    old: Any = None
+    new: Any = None
+
+
+class VersionEntry(BaseModel):
+    version: int
+    created_at: str
+    author: str
+    reason: str
+    changed_fields: dict[str, Change]
+    probability_of_default: float | None
+    decision: Decision | None
+    model_version: str | None
+
+
+class History(BaseModel):
+    client_id: int
+    versions: list[VersionEntry]
+
+
+class PatchResponse(BaseModel):
+    client_id: int
+    version: int
+    changed_fields: dict[str, Change]
+    score: Score
+
+
+class SearchHit(BaseModel):
+    client_id: int
+    version: int
+    in_training_set: bool
+    probability_of_default: float | None
+    decision: Decision | None
+    summary: dict[str, Any]
+    updated_at: str
+
+
+class SearchResponse(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    results: list[SearchHit]
+
+
+class RecourseOption(BaseModel):
+    kind: Literal["amount", "goods_price", "term"]
+    changes: dict[str, float]
+    description: str
+    probability_of_default: float
+    decision: Decision
+    decision_label: str
+
+
+class RecourseResponse(BaseModel):
+    client_id: int
+    decision: Decision
+    probability_of_default: float
+    message: str
+    options: list[RecourseOption]
+
+
+class ModelFeature(BaseModel):
+    name: str
+    label: dict[str, str]
+    importance: float
+
+
+class ImportanceEntry(BaseModel):
+    feature: str
+    label: str
+    importance: float
+
+
+class ModelResponse(BaseModel):
+    model_version: str
+    data_source: str | None
+    threshold: float
+    review_band: list[float]
+    decision_rule: str | None
+    cv_auc: dict[str, Any] | None
+    model_card: dict[str, Any]
+    features: list[ModelFeature]
+    global_importance: list[ImportanceEntry]
+    editable_fields: list[dict[str, Any]]
