@@ -416,6 +416,7 @@ class Store:
         batch_size: int = 5000,
         progress: bool = True,
         total: int | None = None,
+        description: str = "Chargement des clients / loading clients",
     ) -> tuple[int, int]:
         """Insert clients as version 1, skipping ids already stored: (inserted, skipped_existing).
 
@@ -429,7 +430,7 @@ class Store:
         if total is None and isinstance(clients, Sequence):
             total = len(clients)
         inserted = skipped = 0
-        with _progress_bar(progress, total) as advance:
+        with _progress_bar(progress, total, description) as advance:
             for batch in _batches(clients, batch_size):
                 batch_inserted = self._load_batch(batch, author)
                 inserted += batch_inserted
@@ -853,7 +854,7 @@ def _batches(items: Iterable[NewClient], size: int) -> Iterator[list[NewClient]]
 
 
 @contextmanager
-def _progress_bar(enabled: bool, total: int | None) -> Iterator[Any]:
+def _progress_bar(enabled: bool, total: int | None, description: str) -> Iterator[Any]:
     if not enabled:
         yield lambda _amount: None
         return
@@ -868,8 +869,8 @@ def _progress_bar(enabled: bool, total: int | None) -> Iterator[Any]:
     )
 
     with Progress(
-        TextColumn("Chargement des clients / loading clients"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), TimeRemainingColumn(), console=Console(stderr=True),
     ) as bar:
-        task = bar.add_task("load", total=total)
+        task = bar.add_task(description, total=total)
         yield lambda amount: bar.advance(task, amount)
