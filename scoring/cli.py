@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import secrets
+import shutil
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -75,6 +79,81 @@ def _demo(out: Path, data_dir: Path, n_clients: int, seed: int) -> Path:
     return directory
 
 
+DEMO_USERS = (("conseiller", "advisor"), ("lecteur", "viewer"))
+DEMO_CREDENTIALS_FILE = "demo_credentials.json"
+
+
+def prepare_serving(settings: Any) -> dict[str, str]:
+    """Make a fresh machine servable: the demo model when there is no artifact, the demo's clients
+    when the store is empty, and demo users whose credentials are kept (mode 600) beside the store
+    so every start can print them. Returns those credentials (empty when the model is not a demo)."""
+    from scoring.model.artifacts import ArtifactError, resolve_artifact_dir
+    from scoring.store import Store
+
+    demo_data = settings.data_dir / "demo"
+    try:
+        resolve_artifact_dir(settings.artifact_dir)
+    except ArtifactError:
+        console.print("[yellow]Aucun modèle : construction du modèle de démonstration / "
+                      "no model: building the demo model[/yellow]")
+        _demo(settings.artifact_dir, demo_data, DEMO_CLIENTS, 0)
+    store = Store.open(settings.resolved_database_url)
+    try:
+        if store.count_clients() == 0 and (demo_data / "application_test.csv").exists():
+            from scoring.store_cli import main as store_main
+
+            store_main(["load-clients", "--data-dir", str(demo_data), "--include-train",
+                        "--artifact", str(settings.artifact_dir),
+                        "--database-url", settings.resolved_database_url])
+        credentials_path = settings.data_dir / DEMO_CREDENTIALS_FILE
+        if credentials_path.exists():
+            return json.loads(credentials_path.read_text(encoding="utf-8"))
+        if not (demo_data / "application_test.csv").exists():
+            return {}
+        credentials = {}
+        for name, role in DEMO_USERS:
+            password = secrets.token_urlsafe(9)
+            store.add_user(name, role, password)
+            credentials[name] = password
+        fd = os.open(credentials_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(credentials, handle)
+        return credentials
+    finally:
+        store.dispose()
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from scoring.settings import Settings
+
+    settings = Settings.from_env(host=args.host, port=args.port)
+    credentials = prepare_serving(settings)
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    root = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        "PAD_DATA_DIR": str(settings.data_dir.resolve()),
+        "PAD_ARTIFACT_DIR": str(settings.artifact_dir.resolve()),
+        "HOST": settings.host,
+        "PORT": str(settings.port),
+    }
+    if settings.database_url:
+        env["DATABASE_URL"] = settings.database_url
+    url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '') else settings.host}:{settings.port}/"
+    console.rule("Prêt à dépenser")
+    console.print(f"Tableau de bord / dashboard : [bold]{url}[/bold]")
+    console.print(f"API : {url}api/docs/swagger  ·  spec : {url}api/openapi.json")
+    for name, password in credentials.items():
+        role = dict(DEMO_USERS).get(name, "")
+        console.print(f"Démo / demo — utilisateur [bold]{name}[/bold] ({role}), mot de passe [bold]{password}[/bold]")
+    command = [gunicorn, "--chdir", str(root), "-c", str(root / "gunicorn.conf.py"), "app:server"]
+    if args.workers:
+        command[1:1] = ["--workers", str(args.workers)]
+    sys.stdout.flush()
+    os.execve(gunicorn, command, env)
+    return 0  # not reached: gunicorn replaces this process
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="credit-scoring",
@@ -104,6 +183,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     card = commands.add_parser("card", help="afficher la carte du modèle")
     card.add_argument("artifact", type=Path, nargs="?", default=DEFAULT_ARTIFACT_ROOT)
+
+    serve = commands.add_parser("serve", help="tableau de bord + API (gunicorn) ; démo construite si absente")
+    serve.add_argument("--host", default=None, help="défaut / default: HOST ou 127.0.0.1")
+    serve.add_argument("--port", type=int, default=None, help="défaut / default: PORT ou 8050")
+    serve.add_argument("--workers", type=int, default=None, help="défaut : un par cœur / one per core")
+
+    from scoring.store_cli import add_store_commands
+
+    add_store_commands(commands)
     return parser
 
 
@@ -112,7 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     from scoring.model.artifacts import ArtifactError
 
     args = build_parser().parse_args(argv)
+    from scoring.store_cli import run_store_command
+
     try:
+        handled = run_store_command(args)
+        if handled is not None:
+            return handled
+        if args.command == "serve":
+            return _serve(args)
         if args.command == "generate":
             if args.n_clients is not None and args.n_clients < 100:
                 raise ValueError("--n-clients must be at least 100")
