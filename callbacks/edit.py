@@ -1,0 +1,105 @@
+"""Edit and what-if: one callback for the whole form (pattern-matching ids), through the same
+service functions as the API (`what_if`, `update_client`), with their validation and roles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Dash, Input, Output, State, ctx, html, no_update
+
+from callbacks.auth import current_user
+from callbacks.client import client_data
+from callbacks.navigation import lang_from_search
+from layouts import shell
+from layouts.client_page import ID as CLIENT
+from layouts.common import tr
+from layouts.edit import ID, changes_from_form, edit_form, simulation_result
+from scoring.errors import Forbidden, InvalidApplication, ScoringError, StaleVersion
+
+if TYPE_CHECKING:
+    from scoring.service import ScoringService
+
+
+def _alert(text: str, colour: str) -> dbc.Alert:
+    return dbc.Alert(text, color=colour, className="mb-0 py-2")
+
+
+def field_messages(ids: list[dict[str, str]], error: InvalidApplication | None, lang: str) -> list[Any]:
+    """One message slot per form field, in the order of the pattern-matching outputs."""
+    by_field: dict[str, list[str]] = {}
+    for field_error in (error.errors if error else []):
+        by_field.setdefault(field_error.field, []).append(field_error.message(lang))
+    return [" ".join(by_field.get(component["field"], [])) or None for component in ids]
+
+
+def unplaced_messages(ids: list[dict[str, str]], error: InvalidApplication, lang: str) -> list[str]:
+    """Errors on fields without a slot in the form (e.g. the reason, or a cross-field rule)."""
+    shown = {component["field"] for component in ids}
+    return [e.message(lang) for e in error.errors if e.field not in shown]
+
+
+def register_callbacks(app: Dash, service: ScoringService) -> None:
+    @app.callback(
+        Output(ID("form"), "children"),
+        Input(CLIENT("data"), "data"),
+        prevent_initial_call=True,
+    )
+    def build_form(data: dict[str, Any] | None) -> Any:
+        if not data:
+            return None
+        lang = data["lang"]
+        return edit_form(service.editable_fields(lang), data["score"].get("fields") or {}, lang)
+
+    @app.callback(
+        Output(ID("result"), "children"),
+        Output(ID("status"), "children"),
+        Output(ID.match("feedback", field=ALL), "children"),
+        Output(CLIENT("data"), "data", allow_duplicate=True),
+        Input(ID("simulate"), "n_clicks"),
+        Input(ID("save"), "n_clicks"),
+        State(ID.match("field", field=ALL), "value"),
+        State(ID.match("field", field=ALL), "id"),
+        State(ID("reason"), "value"),
+        State(CLIENT("data"), "data"),
+        State(shell.ID("url"), "search"),
+        prevent_initial_call=True,
+    )
+    def act(simulate: int | None, save: int | None, values: list[Any], ids: list[dict[str, str]],
+            reason: str | None, data: dict[str, Any] | None, url_search: str | None) -> Any:
+        lang = lang_from_search(url_search)
+        clear = [None] * len(ids)
+        if not data:
+            return no_update, no_update, clear, no_update
+        client_id = int(data["client_id"])
+        fields = data["score"].get("fields") or {}
+        changes = changes_from_form(service.editable_fields(lang), ids, values, fields)
+        saving = ctx.triggered_id == ID("save")
+        if not changes:
+            return no_update, _alert(tr("no_change", lang), "secondary"), clear, no_update
+        try:
+            if not saving:
+                after = service.what_if(client_id, changes).to_dict(lang)
+                return simulation_result(data["score"], after, lang), None, clear, no_update
+            user = current_user(service)
+            if user is None or not user.can("advisor"):
+                return no_update, _alert(tr("viewer_cannot_save", lang), "warning"), clear, no_update
+            if not (reason or "").strip():
+                return no_update, _alert(tr("reason_required", lang), "warning"), clear, no_update
+            version, after_score = service.update_client(client_id, changes, expected_version=int(data["version"]),
+                                                         user=user, reason=reason.strip())
+        except InvalidApplication as error:
+            extra = unplaced_messages(ids, error, lang)
+            status = _alert(" ".join([tr("invalid", lang), *extra]), "danger")
+            return no_update, status, field_messages(ids, error, lang), no_update
+        except StaleVersion as error:
+            # Nothing is re-rendered: the advisor's input stays in the form.
+            return no_update, _alert(error.message(lang), "danger"), clear, no_update
+        except Forbidden as error:
+            return no_update, _alert(error.message(lang), "warning"), clear, no_update
+        except ScoringError as error:
+            return no_update, _alert(error.message(lang), "danger"), clear, no_update
+        after = after_score.to_dict(lang)
+        result = html.Div([_alert(tr("saved", lang, version=version.version), "success"),
+                           simulation_result(data["score"], after, lang)])
+        return result, None, clear, client_data(service, client_id, lang)

@@ -1,0 +1,68 @@
+"""Routing: the URL (path and ?lang=) decides the page; the page's `lang` attribute follows."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+from dash import Dash, Input, Output
+
+from callbacks.auth import current_user
+from layouts import shell
+from layouts.client_page import client_page, home_page, not_found
+from layouts.common import lang_or_default
+from layouts.model_page import model_page
+from layouts.report import report_page
+
+if TYPE_CHECKING:
+    from scoring.service import ScoringService
+
+CLIENT_PATH = re.compile(r"^/client/(\d{1,12})/?$")
+REPORT_PATH = re.compile(r"^/client/(\d{1,12})/rapport/?$")
+MODEL_PATHS = ("/modele", "/model")
+
+
+def lang_from_search(search: str | None) -> str:
+    values = parse_qs((search or "").lstrip("?")).get("lang")
+    return lang_or_default(values[0] if values else None)
+
+
+def main_content(service: ScoringService, pathname: str | None, lang: str) -> Any:
+    path = pathname or "/"
+    population = service.population
+    if path in ("/", ""):
+        return home_page(lang)
+    if match := CLIENT_PATH.match(path):
+        x, y = population.default_axes()
+        return client_page(int(match.group(1)), lang, population.feature_options(lang), x, y)
+    if match := REPORT_PATH.match(path):
+        return report_page(int(match.group(1)), lang)
+    if path.rstrip("/") in MODEL_PATHS:
+        return model_page(population.model_page(lang), lang)
+    return not_found(lang)
+
+
+def register_callbacks(app: Dash, service: ScoringService) -> None:
+    @app.callback(
+        Output(shell.ID("page"), "children"),
+        Input(shell.ID("url"), "pathname"),
+        Input(shell.ID("url"), "search"),
+    )
+    def render_page(pathname: str | None, search: str | None) -> Any:
+        lang = lang_from_search(search)
+        user = current_user(service)
+        return shell.page(lang, pathname or "/", user.name if user else None, user.role if user else None,
+                          main_content(service, pathname, lang))
+
+    # The page's language for screen readers and spell-checkers, after a client-side navigation.
+    app.clientside_callback(
+        """function(search) {
+            const match = /[?&]lang=(en|fr)/.exec(search || "");
+            const lang = match ? match[1] : "fr";
+            document.documentElement.lang = lang;
+            return lang;
+        }""",
+        Output(shell.ID("lang-sync"), "children"),
+        Input(shell.ID("url"), "search"),
+    )

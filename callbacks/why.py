@@ -1,0 +1,21 @@
+"""The "why" panel: reasons, waterfall, global importance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from dash import Dash, Input, Output
+
+from layouts.client_page import ID as CLIENT
+from layouts.why import ID, why_body
+
+if TYPE_CHECKING:
+    from scoring.service import ScoringService
+
+
+def register_callbacks(app: Dash, service: ScoringService) -> None:
+    @app.callback(Output(ID("body"), "children"), Input(CLIENT("data"), "data"), prevent_initial_call=True)
+    def render(data: dict[str, Any] | None) -> Any:
+        if not data:
+            return None
+        return why_body(data["score"], service.population.global_importance(data["lang"]), data["lang"])

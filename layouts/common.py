@@ -1,0 +1,361 @@
+"""What every panel shares: component ids, the two languages' strings, the palette, and
+number formatting for probabilities.
+
+Ids come from one helper per panel (`PanelIds("gauge")("figure")` -> "gauge-figure"): fixed
+strings, the same in every worker, never random.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scoring.display import decision_label
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANG = "fr"
+
+# Okabe–Ito, safe for the common colour-vision deficiencies.
+BLUE = "#0072B2"       # granted / lowers the risk / repaid
+ORANGE = "#E69F00"     # to review
+VERMILLION = "#D55E00"  # refused / raises the risk / defaulted
+SKY = "#56B4E9"
+GREY = "#595959"       # 7:1 on white: secondary text
+INK = "#1a1a1a"
+# Darker shades of the same hues for text on white (≥ 4.5:1 contrast).
+TEXT_ON_WHITE = {"granted": "#005a8c", "to_review": "#8a5a00", "refused": "#a33a00"}
+DECISION_COLOURS = {"granted": BLUE, "to_review": ORANGE, "refused": VERMILLION}
+DECISION_ICONS = {"granted": "✓", "to_review": "?", "refused": "✗"}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+
+class PanelIds:
+    """Component ids of one panel: a fixed prefix plus a name."""
+
+    def __init__(self, panel: str) -> None:
+        self.panel = panel
+
+    def __call__(self, name: str) -> str:
+        return f"{self.panel}-{name}"
+
+    def match(self, kind: str, **keys: Any) -> dict[str, Any]:
+        """A pattern-matching id, e.g. {"type": "edit-field", "field": "AMT_CREDIT"}."""
+        return {"type": f"{self.panel}-{kind}", **keys}
+
+
+def lang_or_default(lang: str | None) -> str:
+    return lang if lang in LANGUAGES else DEFAULT_LANG
+
+
+def tr(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
+    """The string `key` in French or English, with `{name}` placeholders filled."""
+    fr, en = STRINGS[key]
+    text = en if lang == "en" else fr
+    return text.format(**values) if values else text
+
+
+def number(value: float, decimals: int, lang: str) -> str:
+    text = f"{value:,.{decimals}f}"
+    if lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def separators(lang: str) -> str:
+    """Plotly's decimal and thousands separators: "0,65" and "12 000" in French."""
+    return ", " if lang == "fr" else ".,"
+
+
+def percent(probability: float, lang: str, decimals: int = 1) -> str:
+    """0.0672 -> "6,7 %" (fr) or "6.7%" (en)."""
+    text = number(probability * 100, decimals, lang)
+    return f"{text}\u00a0%" if lang == "fr" else f"{text}%"
+
+
+def decision_text(decision: str, lang: str) -> str:
+    return decision_label(decision, lang)
+
+
+def distance_sentence(probability: float, threshold: float, review_band: list[float] | tuple[float, float],
+                      decision: str, lang: str) -> str:
+    """The distance to the threshold in words an advisor can repeat to the client."""
+    points = abs(probability - threshold) * 100
+    gap = number(points, 1, lang)
+    threshold_text = percent(threshold, lang)
+    low, high = review_band
+    if decision == "to_review":
+        return tr("distance_review", lang, low=percent(low, lang), high=percent(high, lang),
+                  threshold=threshold_text)
+    if probability < threshold:
+        key = "distance_below_far" if probability < threshold / 2 else "distance_below"
+    else:
+        key = "distance_above_far" if probability > threshold * 2 else "distance_above"
+    return tr(key, lang, gap=gap, threshold=threshold_text)
+
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # shell
+    "app_title": ("Prêt à dépenser · Explication du score", "Prêt à dépenser · Score explanation"),
+    "model_link": ("Le modèle", "The model"),
+    "home_link": ("Clients", "Clients"),
+    "logout": ("Se déconnecter", "Log out"),
+    "role_viewer": ("consultation", "viewer"),
+    "role_advisor": ("conseiller", "advisor"),
+    "role_admin": ("administrateur", "admin"),
+    "switch_lang": ("English", "Français"),
+    "switch_lang_aria": ("Switch to English", "Passer en français"),
+    "main_nav": ("Navigation principale", "Main navigation"),
+    "sections": ("Sections de la fiche", "Sections of the page"),
+    "not_found": ("Page introuvable.", "Page not found."),
+    # login
+    "login_title": ("Connexion", "Log in"),
+    "login_name": ("Identifiant", "User name"),
+    "login_password": ("Mot de passe", "Password"),
+    "login_submit": ("Se connecter", "Log in"),
+    "login_failed": ("Identifiant ou mot de passe incorrect.", "Wrong user name or password."),
+    "login_intro": ("Réservé aux chargés de clientèle de Prêt à dépenser.",
+                    "For Prêt à dépenser relationship managers only."),
+    "logged_out": ("Vous êtes déconnecté.", "You are logged out."),
+    # search
+    "search_title": ("Rechercher un client", "Find a client"),
+    "search_label": ("Identifiant ou critère (type de revenu, profession…)",
+                     "Id or criterion (income type, occupation…)"),
+    "search_placeholder": ("ex. 100042", "e.g. 100042"),
+    "search_none": ("Aucun client ne correspond.", "No client matches."),
+    "search_count": ("{total} client(s), {shown} affiché(s)", "{total} client(s), {shown} shown"),
+    "search_more": ("Affinez la recherche pour voir les autres.", "Refine the search to see the others."),
+    "recent_title": ("Clients récents", "Recent clients"),
+    "recent_none": ("Aucun client consulté.", "No client viewed yet."),
+    "home_intro": ("Cherchez un client par son identifiant, ou choisissez-en un ci-dessous.",
+                   "Search a client by id, or pick one below."),
+    "client_n": ("Client {id}", "Client {id}"),
+    "client_version": ("Client {id} · version {version}", "Client {id} · version {version}"),
+    "unknown_client": ("Aucun client n'a l'identifiant {id}.", "No client has the id {id}."),
+    "loading": ("Chargement…", "Loading…"),
+    # sections
+    "nav_decision": ("Décision", "Decision"),
+    "nav_why": ("Pourquoi ?", "Why?"),
+    "nav_compare": ("Comparer", "Compare"),
+    "nav_bivariate": ("Croiser", "Two features"),
+    "nav_edit": ("Simuler / modifier", "Simulate / edit"),
+    "nav_recourse": ("Que changer ?", "What could change it?"),
+    "nav_history": ("Historique", "History"),
+    "nav_report": ("Rapport imprimable", "Printable report"),
+    # gauge
+    "decision_title": ("Décision", "Decision"),
+    "probability_of_default": ("Probabilité de défaut", "Probability of default"),
+    "gauge_title": ("Probabilité de défaut et seuil de décision", "Probability of default and decision threshold"),
+    "gauge_aria": (
+        "Jauge : probabilité de défaut {p}. Seuil {threshold}. Zone « à revoir » de {low} à {high}. "
+        "Décision : {decision}.",
+        "Gauge: probability of default {p}. Threshold {threshold}. 'To review' band from {low} to {high}. "
+        "Decision: {decision}.",
+    ),
+    "zone_granted": ("accordé", "granted"),
+    "zone_review": ("à revoir", "to review"),
+    "zone_refused": ("refusé", "refused"),
+    "threshold": ("seuil", "threshold"),
+    "distance_below": ("{gap} points sous le seuil de {threshold} : accord, mais proche du seuil.",
+                       "{gap} points below the {threshold} threshold: granted, but close to it."),
+    "distance_below_far": ("{gap} points sous le seuil de {threshold} : nettement dans la zone d'accord.",
+                           "{gap} points below the {threshold} threshold: clearly in the granted zone."),
+    "distance_above": ("{gap} points au-dessus du seuil de {threshold} : refus, mais proche du seuil.",
+                       "{gap} points above the {threshold} threshold: refused, but close to it."),
+    "distance_above_far": ("{gap} points au-dessus du seuil de {threshold} : nettement dans la zone de refus.",
+                           "{gap} points above the {threshold} threshold: clearly in the refused zone."),
+    "distance_review": ("Dans la zone « à revoir » ({low} à {high}, seuil {threshold}) : un analyste décide.",
+                        "In the 'to review' band ({low} to {high}, threshold {threshold}): an analyst decides."),
+    "warnings_title": ("Valeurs hors de la population d'apprentissage : score moins fiable",
+                       "Values outside the training population: the score is less reliable"),
+    "in_training_set": ("Ce client fait partie des clients d'apprentissage du modèle.",
+                        "This client is one of the model's training clients."),
+    "no_history": ("Aucun historique de crédit connu : le score repose sur la demande seule.",
+                   "No known credit history: the score rests on the application alone."),
+    # why
+    "why_title": ("Pourquoi cette décision ?", "Why this decision?"),
+    "reasons_title": ("Principales raisons", "Main reasons"),
+    "favourable_title": ("Points favorables", "Favourable factors"),
+    "no_reasons": ("Aucun facteur ne pèse nettement.", "No factor weighs clearly."),
+    "waterfall_title": ("Ce qui fait monter (▶) ou baisser (◀) le risque de ce client",
+                        "What raises (▶) or lowers (◀) this client's risk"),
+    "waterfall_axis": ("Probabilité de défaut (échelle logistique)", "Probability of default (logistic scale)"),
+    "waterfall_start": ("Client moyen", "Average client"),
+    "waterfall_end": ("Ce client", "This client"),
+    "waterfall_others": ("{n} autres facteurs", "{n} other factors"),
+    "waterfall_aria": (
+        "Graphique en cascade : partant du client moyen ({base}), les facteurs amènent ce client à {p}. "
+        "Le plus fort : {top}.",
+        "Waterfall chart: from the average client ({base}), the factors bring this client to {p}. "
+        "The strongest: {top}.",
+    ),
+    "importance_title": ("Ce qui compte en général pour le modèle", "What matters to the model in general"),
+    "importance_axis": ("Importance moyenne", "Mean importance"),
+    "importance_aria": ("Importance globale des variables ; en tête : {top}.",
+                        "Global feature importance; first: {top}."),
+    "importance_note": ("En gras : les variables qui sont aussi parmi les raisons de ce client.",
+                        "In bold: the features that are also among this client's reasons."),
+    "raises": ("augmente le risque", "raises the risk"),
+    "lowers": ("diminue le risque", "lowers the risk"),
+    # compare
+    "compare_title": ("Comparer le client aux autres clients", "Compare the client with other clients"),
+    "compare_feature": ("Variable à comparer", "Feature to compare"),
+    "similar_label": ("Clients semblables", "Similar clients"),
+    "similar_income": ("même type de revenu", "same income type"),
+    "similar_age": ("même tranche d'âge", "same age band"),
+    "repaid": ("Ont remboursé", "Repaid"),
+    "defaulted": ("En défaut", "Defaulted"),
+    "share_axis": ("Part des clients du groupe (%)", "Share of the group's clients (%)"),
+    "default_rate_axis": ("Taux de défaut (%)", "Default rate (%)"),
+    "client_marker": ("Ce client : {value}", "This client: {value}"),
+    "percentile_sentence": ("{label} : {value}. {pct} des clients de référence ont une valeur inférieure.",
+                            "{label}: {value}. {pct} of the reference clients have a lower value."),
+    "level_sentence": ("{label} : {value}. Taux de défaut de ce groupe : {rate} ({n} clients).",
+                       "{label}: {value}. Default rate of this group: {rate} ({n} clients)."),
+    "missing_value_sentence": ("{label} : non renseigné pour ce client.", "{label}: not provided for this client."),
+    "population_note": ("Population de référence : {n} clients d'apprentissage, dont {d} en défaut.",
+                        "Reference population: {n} training clients, {d} of whom defaulted."),
+    "sample_note": ("Clients semblables ({filters}) : {n} clients de l'échantillon de référence, dont {d} en défaut.",
+                    "Similar clients ({filters}): {n} clients of the reference sample, {d} of whom defaulted."),
+    "too_few": ("Trop peu de clients semblables pour conclure.", "Too few similar clients to conclude."),
+    "age_band": ("{low}–{high} ans", "aged {low}–{high}"),
+    "distribution_aria": ("Histogramme de {label} : clients ayant remboursé et clients en défaut ; {sentence}",
+                          "Histogram of {label}: clients who repaid and clients who defaulted; {sentence}"),
+    # bivariate
+    "bivariate_title": ("Croiser deux variables", "Two features together"),
+    "x_feature": ("Axe horizontal", "Horizontal axis"),
+    "y_feature": ("Axe vertical", "Vertical axis"),
+    "color_by": ("Couleur", "Colour"),
+    "color_outcome": ("issue réelle (remboursé / défaut)", "actual outcome (repaid / defaulted)"),
+    "color_risk": ("risque prédit", "predicted risk"),
+    "this_client": ("Ce client", "This client"),
+    "bivariate_aria": ("Nuage de points de {n} clients de référence : {x} en abscisse, {y} en ordonnée ; "
+                       "ce client est marqué d'une étoile.",
+                       "Scatter plot of {n} reference clients: {x} horizontally, {y} vertically; "
+                       "this client is marked with a star."),
+    "bivariate_note": ("{n} clients de l'échantillon de référence (probabilités hors échantillon d'apprentissage) ; "
+                       "{m} sans valeur pour l'une des variables.",
+                       "{n} reference-sample clients (out-of-fold probabilities); {m} without a value for "
+                       "either feature."),
+    "risk_axis": ("Risque prédit", "Predicted risk"),
+    "client_missing_axis": ("Ce client n'a pas de valeur pour l'une des deux variables.",
+                            "This client has no value for one of the two features."),
+    # summary
+    "summary_title": ("Fiche client", "Client summary"),
+    "age": ("Âge", "Age"),
+    "employment_length": ("Ancienneté dans l'emploi", "Time in current job"),
+    "term": ("Durée (crédit / annuité)", "Term (credit / annuity)"),
+    "term_value": ("{n} annuités", "{n} annuities"),
+    # history
+    "history_title": ("Historique des versions", "Version history"),
+    "history_version": ("Version", "Version"),
+    "history_when": ("Date", "Date"),
+    "history_author": ("Auteur", "Author"),
+    "history_reason": ("Motif", "Reason"),
+    "history_changes": ("Modifications", "Changes"),
+    "history_score": ("Probabilité", "Probability"),
+    "history_decision": ("Décision", "Decision"),
+    "history_initial": ("chargement initial", "initial load"),
+    "history_aria": ("Évolution de la probabilité de défaut sur {n} versions.",
+                     "Probability of default over {n} versions."),
+    # edit
+    "edit_title": ("Simuler ou modifier la demande", "Simulate or edit the application"),
+    "edit_intro": ("Changez des valeurs, puis « Simuler » (rien n'est enregistré) ou « Enregistrer » "
+                   "(nouvelle version, rôle conseiller, motif obligatoire).",
+                   "Change values, then 'Simulate' (nothing is saved) or 'Save' (new version, advisor "
+                   "role, reason required)."),
+    "simulate": ("Simuler", "Simulate"),
+    "save": ("Enregistrer", "Save"),
+    "reset": ("Rétablir les valeurs enregistrées", "Restore the saved values"),
+    "reason": ("Motif de la modification", "Reason for the change"),
+    "reason_required": ("Indiquez un motif pour enregistrer.", "Give a reason to save."),
+    "no_change": ("Aucune valeur modifiée.", "No value changed."),
+    "simulated": ("Simulation (rien n'est enregistré)", "Simulation (nothing saved)"),
+    "before": ("Avant", "Before"),
+    "after": ("Après", "After"),
+    "saved": ("Enregistré : version {version}.", "Saved: version {version}."),
+    "viewer_cannot_save": ("Votre rôle (consultation) permet de simuler mais pas d'enregistrer.",
+                           "Your role (viewer) can simulate but not save."),
+    "invalid": ("Certaines valeurs sont refusées : voir les messages sous les champs.",
+                "Some values are refused: see the messages under the fields."),
+    "before_after_aria": ("Avant : {before}. Après : {after}.", "Before: {before}. After: {after}."),
+    "changed_contributions": ("Facteurs dont l'effet change le plus", "Factors whose effect changes most"),
+    "edit_years_hint": ("en années", "in years"),
+    # recourse
+    "recourse_title": ("Qu'est-ce qui changerait la décision ?", "What would change the decision?"),
+    "recourse_none": ("Aucun changement raisonnable de la demande ne suffit à obtenir un accord.",
+                      "No reasonable change to the application is enough to get a grant."),
+    "recourse_granted": ("La demande est déjà accordée.", "The application is already granted."),
+    "recourse_option": ("{change} → probabilité {p} ({decision})", "{change} → probability {p} ({decision})"),
+    # report
+    "report_title": ("Rapport client", "Client report"),
+    "report_print": ("Imprimer", "Print"),
+    "report_pdf": ("Télécharger le PDF", "Download the PDF"),
+    "report_back": ("Retour à la fiche", "Back to the client"),
+    "report_date": ("Date : {date}", "Date: {date}"),
+    "report_model": ("Modèle : {version}", "Model: {version}"),
+    "report_disclaimer": (
+        "Score statistique calculé par le modèle de Prêt à dépenser ; la décision finale revient au chargé "
+        "de clientèle.",
+        "Statistical score computed by Prêt à dépenser's model; the final decision rests with the "
+        "relationship manager.",
+    ),
+    "report_what_changes": ("Ce qui pourrait changer la décision", "What could change the decision"),
+    # model page
+    "model_title": ("Le modèle de score", "The scoring model"),
+    "model_version": ("Version du modèle", "Model version"),
+    "data_source": ("Source des données", "Data source"),
+    "source_synthetic": ("données synthétiques (démonstration)", "synthetic data (demo)"),
+    "source_kaggle": ("données réelles Home Credit", "real Home Credit data"),
+    "auc": ("AUC (validation croisée)", "AUC (cross-validation)"),
+    "train_clients": ("Clients d'apprentissage", "Training clients"),
+    "default_rate": ("Taux de défaut", "Default rate"),
+    "threshold_label": ("Seuil de décision", "Decision threshold"),
+    "review_band": ("Zone « à revoir »", "'To review' band"),
+    "brier": ("Score de Brier", "Brier score"),
+    "roc_title": ("Courbe ROC", "ROC curve"),
+    "roc_x": ("Taux de faux positifs (bons clients refusés)", "False positive rate (good clients refused)"),
+    "roc_y": ("Taux de vrais positifs (défauts détectés)", "True positive rate (defaults caught)"),
+    "roc_aria": ("Courbe ROC, AUC {auc}.", "ROC curve, AUC {auc}."),
+    "calibration_title": ("Calibration : probabilité prédite et taux de défaut observé",
+                          "Calibration: predicted probability and observed default rate"),
+    "calibration_x": ("Probabilité prédite moyenne", "Mean predicted probability"),
+    "calibration_y": ("Taux de défaut observé", "Observed default rate"),
+    "calibration_aria": ("Courbe de calibration sur {n} groupes de clients.",
+                         "Calibration curve over {n} groups of clients."),
+    "perfect": ("calibration parfaite", "perfect calibration"),
+    "cost_title": ("Coût métier selon le seuil (un défaut manqué coûte {fn} refus à tort)",
+                   "Business cost against the threshold (a missed default costs {fn} wrong refusals)"),
+    "cost_x": ("Seuil de probabilité", "Probability threshold"),
+    "cost_y": ("Coût métier (hors échantillon)", "Business cost (out of fold)"),
+    "cost_aria": ("Coût métier selon le seuil ; seuil retenu {t}.",
+                  "Business cost against threshold; chosen threshold {t}."),
+    "chosen_threshold": ("seuil retenu {t}", "chosen threshold {t}"),
+    "confusion_title": ("Matrice de confusion au seuil {t}", "Confusion matrix at the {t} threshold"),
+    "confusion_actual": ("Réalité", "Actual"),
+    "confusion_predicted": ("Décision du modèle", "Model decision"),
+    "actual_repaid": ("a remboursé", "repaid"),
+    "actual_default": ("en défaut", "defaulted"),
+    "pred_granted": ("accordé", "granted"),
+    "pred_refused": ("refusé", "refused"),
+    "confusion_aria": ("Matrice de confusion : {tn} bons clients accordés, {fp} bons clients refusés, "
+                       "{fn} défauts accordés, {tp} défauts refusés.",
+                       "Confusion matrix: {tn} good clients granted, {fp} good clients refused, "
+                       "{fn} defaults granted, {tp} defaults refused."),
+    "performance_source_sample": ("Courbe ROC et matrice calculées sur l'échantillon de référence ({n} clients).",
+                                  "ROC curve and matrix computed on the reference sample ({n} clients)."),
+    "performance_source_file": ("Courbe ROC et matrice calculées sur les prédictions hors échantillon.",
+                                "ROC curve and matrix computed on the out-of-fold predictions."),
+    "fairness_title": ("Équité entre groupes", "Fairness across groups"),
+    "fairness_none": ("Pas de mesure d'équité dans cet artefact.", "No fairness measure in this artifact."),
+    "fair_count": ("Clients", "Clients"),
+    "fair_approval": ("Taux d'accord", "Approval rate"),
+    "fair_default": ("Taux de défaut", "Default rate"),
+    "fair_default_approved": ("Défaut parmi les accordés", "Default among granted"),
+    "fair_auc": ("AUC", "AUC"),
+    "fair_ratio": ("Rapport du plus faible au plus fort taux d'accord : {ratio} "
+                   "(règle des quatre cinquièmes : ≥ 0,80).",
+                   "Lowest to highest approval rate: {ratio} (four-fifths rule: ≥ 0.80)."),
+    "baselines": ("Modèles de référence (AUC)", "Baseline models (AUC)"),
+    # errors
+    "error_generic": ("Une erreur est survenue ; réessayez.", "Something went wrong; try again."),
+    "login_required": ("Connexion requise.", "Login required."),
+}

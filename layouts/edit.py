@@ -1,0 +1,222 @@
+"""Edit and what-if: a form over the editable fields (one pattern-matching id per field), the
+service's validation messages under each field, a before/after view of a simulation, and the save
+controls (reason, advisor role)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts.common import (
+    BLUE,
+    DECISION_COLOURS,
+    DECISION_ICONS,
+    FONT,
+    INK,
+    TEXT_ON_WHITE,
+    VERMILLION,
+    PanelIds,
+    decision_text,
+    percent,
+    separators,
+    tr,
+)
+from layouts.gauge import chart
+from scoring.display import format_level
+from scoring.schema import SENTINEL_DAYS
+
+ID = PanelIds("edit")
+DAYS_PER_YEAR = 365.25
+YES_NO_FLAGS = {"FLAG_PHONE", "FLAG_EMAIL"}
+
+
+def field_id(name: str) -> dict[str, str]:
+    return ID.match("field", field=name)
+
+
+def feedback_id(name: str) -> dict[str, str]:
+    return ID.match("feedback", field=name)
+
+
+def in_years(spec: dict[str, Any]) -> bool:
+    """Day counts are edited in years: nobody types "-2190" for six years in a job."""
+    return spec["name"].startswith("DAYS_")
+
+
+def to_form_value(spec: dict[str, Any], value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if in_years(spec):
+        if value == SENTINEL_DAYS:
+            return None
+        return round(-float(value) / DAYS_PER_YEAR, 1)
+    return value
+
+
+def from_form_value(spec: dict[str, Any], value: Any, original: Any) -> Any:
+    """The form's value in the data's unit; the original when the advisor left it as shown."""
+    if in_years(spec):
+        if value in (None, ""):
+            return original
+        if to_form_value(spec, original) == value:
+            return original
+        return -round(float(value) * DAYS_PER_YEAR)
+    if value == "":
+        return None
+    return value
+
+
+def changes_from_form(specs: list[dict[str, Any]], ids: list[dict[str, str]], values: list[Any],
+                      fields: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields whose value differs from the stored one."""
+    by_name = {spec["name"]: spec for spec in specs}
+    changes: dict[str, Any] = {}
+    for component_id, value in zip(ids, values, strict=True):
+        name = component_id["field"]
+        spec = by_name.get(name)
+        if spec is None:
+            continue
+        original = fields.get(name)
+        new = from_form_value(spec, value, original)
+        if new is None and original is None:
+            continue
+        if isinstance(new, int | float) and isinstance(original, int | float) and not isinstance(new, bool):
+            if float(new) == float(original):
+                continue
+        elif new == original:
+            continue
+        changes[name] = new
+    return changes
+
+
+def _input(spec: dict[str, Any], value: Any, lang: str) -> Any:
+    name = spec["name"]
+    if spec.get("levels") is not None:
+        options = [{"label": format_level(level, lang), "value": level} for level in spec["levels"]]
+        return dcc.Dropdown(id=field_id(name), options=options, value=value, clearable=bool(spec.get("nullable")),
+                            searchable=True)
+    if name in YES_NO_FLAGS:
+        options = [{"label": "non" if lang == "fr" else "no", "value": 0},
+                   {"label": "oui" if lang == "fr" else "yes", "value": 1}]
+        return dcc.Dropdown(id=field_id(name), options=options, value=value, clearable=False)
+    if in_years(spec):
+        return dcc.Input(id=field_id(name), type="number", value=value, min=0, max=80, step=0.1,
+                         className="form-control", debounce=True,
+                         placeholder=tr("edit_years_hint", lang))
+    return dcc.Input(id=field_id(name), type="number", value=value, min=spec.get("min"), max=spec.get("max"),
+                     step=1 if spec.get("type") == "integer" else "any", className="form-control", debounce=True)
+
+
+def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "fr") -> html.Div:
+    columns = []
+    for spec in specs:
+        label = spec["label"]
+        if in_years(spec):
+            label = f"{label.split('(')[0].strip()} ({tr('edit_years_hint', lang)})"
+        columns.append(dbc.Col(
+            html.Div([
+                dbc.Label(label, html_for=_html_id(spec["name"]), className="small mb-0"),
+                _input(spec, to_form_value(spec, fields.get(spec["name"])), lang),
+                html.Div(id=feedback_id(spec["name"]), className="field-error small", role="alert"),
+            ], className="mb-2"),
+            md=6, xl=4,
+        ))
+    return html.Div(dbc.Row(columns, className="g-2"))
+
+
+def _html_id(name: str) -> str:
+    # Dash serialises a dict id to this JSON string in the DOM; labels point at it.
+    return '{"field":"' + name + '","type":"' + ID.match("field")["type"] + '"}'
+
+
+def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str = "fr") -> go.Figure:
+    labels = [tr("before", lang), tr("after", lang)]
+    values = [100 * before["probability_of_default"], 100 * after["probability_of_default"]]
+    decisions = [before["decision"], after["decision"]]
+    figure = go.Figure(go.Bar(
+        x=values, y=labels, orientation="h",
+        marker={"color": [DECISION_COLOURS[d] for d in decisions], "line": {"color": INK, "width": 1}},
+        text=[f"{percent(v / 100, lang)} · {DECISION_ICONS[d]} {decision_text(d, lang)}"
+              for v, d in zip(values, decisions, strict=True)],
+        textposition="outside", cliponaxis=False, hoverinfo="skip",
+    ))
+    threshold = 100 * float(after["threshold"])
+    figure.add_vline(x=threshold, line={"color": INK, "dash": "dash", "width": 2},
+                     annotation_text=f"{tr('threshold', lang)} {percent(threshold / 100, lang)}",
+                     annotation_position="top")
+    figure.update_layout(
+        height=170, margin={"l": 10, "r": 40, "t": 30, "b": 10},
+        separators=separators(lang), font={"family": FONT, "color": INK, "size": 13},
+        xaxis={"range": [0, max([*values, threshold]) * 1.7], "title": {"text": "%"}, "gridcolor": "#e6e6e6"},
+        yaxis={"autorange": "reversed", "automargin": True},
+        plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
+    )
+    return figure
+
+
+def contribution_changes(before: dict[str, Any], after: dict[str, Any], count: int = 5) -> list[dict[str, Any]]:
+    old = {c["feature"]: c for c in before["contributions"]}
+    rows = []
+    for c in after["contributions"]:
+        previous = old.get(c["feature"])
+        if previous is None:
+            continue
+        delta = float(c["contribution"]) - float(previous["contribution"])
+        if abs(delta) > 1e-6:
+            rows.append({"feature": c["feature"], "label": c["label"], "before": previous["display_value"],
+                         "after": c["display_value"], "delta": delta})
+    return sorted(rows, key=lambda r: -abs(r["delta"]))[:count]
+
+
+def _change_item(change: dict[str, Any], lang: str) -> html.Li:
+    up = change["delta"] > 0
+    sep = " : " if lang == "fr" else ": "
+    effect = tr("raises" if up else "lowers", lang)
+    return html.Li([
+        html.Span("▲ " if up else "▼ ", style={"color": VERMILLION if up else BLUE}, **{"aria-hidden": "true"}),
+        f"{change['label']}{sep}{change['before']} → {change['after']} ({effect})",
+    ])
+
+
+def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str = "fr") -> html.Div:
+    description = tr("before_after_aria", lang,
+                     before=f"{percent(before['probability_of_default'], lang)} "
+                            f"({decision_text(before['decision'], lang)})",
+                     after=f"{percent(after['probability_of_default'], lang)} "
+                           f"({decision_text(after['decision'], lang)})")
+    changes = contribution_changes(before, after)
+    return html.Div([
+        html.H3(tr("simulated", lang), className="h6"),
+        html.P(description, id=ID("result-text"), className="fw-bold",
+               style={"color": TEXT_ON_WHITE[after["decision"]]}),
+        chart(ID("before-after"), before_after_figure(before, after, lang), description),
+        html.H4(tr("changed_contributions", lang), className="h6 mt-2"),
+        html.Ul([_change_item(r, lang) for r in changes], className="small list-unstyled"),
+    ])
+
+
+def edit_panel(lang: str = "fr") -> html.Section:
+    return html.Section(
+        [
+            html.H2(tr("edit_title", lang), className="h4", id=ID("heading")),
+            html.P(tr("edit_intro", lang), className="small"),
+            html.Div(html.P(tr("loading", lang)), id=ID("form")),
+            dbc.Row([
+                dbc.Col([
+                    dbc.Label(tr("reason", lang), html_for=ID("reason"), className="small mb-0"),
+                    dbc.Input(id=ID("reason"), type="text", maxLength=500, value=""),
+                ], md=6),
+                dbc.Col(html.Div([
+                    dbc.Button(tr("simulate", lang), id=ID("simulate"), color="primary", className="me-2"),
+                    dbc.Button(tr("save", lang), id=ID("save"), color="dark", className="me-2"),
+                ], className="d-flex align-items-end h-100"), md=6),
+            ], className="g-2 mt-1"),
+            html.Div(id=ID("status"), className="mt-2", role="status", **{"aria-live": "polite"}),
+            html.Div(id=ID("result"), className="mt-2"),
+        ],
+        id="section-edit", className="panel", **{"aria-labelledby": ID("heading")},
+    )

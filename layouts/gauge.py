@@ -1,0 +1,185 @@
+"""The score panel: decision in words and icon, the gauge, the distance to the threshold and the
+out-of-population warnings. Pure functions of a `ClientScore.to_dict(lang)`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from layouts.common import (
+    DECISION_COLOURS,
+    DECISION_ICONS,
+    FONT,
+    INK,
+    TEXT_ON_WHITE,
+    PanelIds,
+    decision_text,
+    distance_sentence,
+    percent,
+    separators,
+    tr,
+)
+
+ID = PanelIds("gauge")
+
+
+def gauge_range(probability: float, review_high: float) -> float:
+    """Top of the gauge: wide enough to show the band and the client, in steps of 5 points.
+
+    Thresholds here sit near 5–10 %: a 0–100 % dial would squeeze the whole decision into its
+    first tenth.
+    """
+    top = max(0.20, 2.5 * review_high, probability * 1.15)
+    return min(1.0, math.ceil(top * 20) / 20)
+
+
+def gauge_figure(score: dict[str, Any], lang: str = "fr") -> go.Figure:
+    p = float(score["probability_of_default"])
+    low, high = (float(v) for v in score["review_band"])
+    threshold = float(score["threshold"])
+    top = gauge_range(p, high)
+    figure = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=p * 100,
+            number={"suffix": " %" if lang == "fr" else "%", "valueformat": ".1f",
+                    "font": {"size": 40, "color": INK}},
+            gauge={
+                "shape": "angular",
+                "axis": {"range": [0, top * 100], "ticksuffix": "%", "tickcolor": INK,
+                         "tickfont": {"color": INK, "size": 12}},
+                "bar": {"color": INK, "thickness": 0.22},
+                "bgcolor": "white",
+                "borderwidth": 1,
+                "bordercolor": "#767676",
+                "steps": [
+                    {"range": [0, low * 100], "color": "#cfe3f1"},
+                    {"range": [low * 100, high * 100], "color": "#f7dca0"},
+                    {"range": [high * 100, top * 100], "color": "#f3c4a6"},
+                ],
+                "threshold": {"line": {"color": INK, "width": 4}, "thickness": 0.9, "value": threshold * 100},
+            },
+            domain={"x": [0, 1], "y": [0, 1]},
+        )
+    )
+    figure.update_layout(
+        margin={"l": 30, "r": 30, "t": 25, "b": 5},
+        height=210,
+        separators=separators(lang), font={"family": FONT, "color": INK},
+        paper_bgcolor="white",
+    )
+    return figure
+
+
+def zone_legend(score: dict[str, Any], lang: str = "fr") -> html.Ul:
+    """The gauge's zones in words, so colour is never the only cue."""
+    low, high = score["review_band"]
+    items = [
+        ("#cfe3f1", f"{tr('zone_granted', lang)} < {percent(low, lang)}"),
+        ("#f7dca0", f"{tr('zone_review', lang)} {percent(low, lang)} – {percent(high, lang)}"),
+        ("#f3c4a6", f"{tr('zone_refused', lang)} ≥ {percent(high, lang)}"),
+        (INK, f"{tr('threshold', lang)} {percent(score['threshold'], lang)}"),
+    ]
+    return html.Ul(
+        [html.Li([html.Span(className="swatch", style={"background": colour}, **{"aria-hidden": "true"}), text])
+         for colour, text in items],
+        className="zone-legend", id=ID("legend"),
+    )
+
+
+def gauge_description(score: dict[str, Any], lang: str = "fr") -> str:
+    low, high = score["review_band"]
+    return tr(
+        "gauge_aria", lang,
+        p=percent(score["probability_of_default"], lang),
+        threshold=percent(score["threshold"], lang),
+        low=percent(low, lang), high=percent(high, lang),
+        decision=decision_text(score["decision"], lang),
+    )
+
+
+def decision_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
+    """The decision as the advisor will say it: a word, an icon, a number and a sentence."""
+    decision = score["decision"]
+    p = float(score["probability_of_default"])
+    children: list[Any] = [
+        html.Div(
+            [
+                html.Span(DECISION_ICONS[decision], className="decision-icon", **{"aria-hidden": "true"}),
+                html.Span(decision_text(decision, lang).upper(), className="decision-word"),
+            ],
+            id=ID("decision-text"),
+            className=f"decision decision-{decision}",
+            style={"color": TEXT_ON_WHITE[decision], "borderColor": DECISION_COLOURS[decision]},
+        ),
+        html.P(
+            [tr("probability_of_default", lang), " : " if lang == "fr" else ": ",
+             html.Strong(percent(p, lang), id=ID("probability"))],
+            className="probability-line",
+        ),
+        html.P(distance_sentence(p, score["threshold"], score["review_band"], decision, lang),
+               id=ID("distance"), className="distance"),
+    ]
+    warnings = score.get("warnings") or []
+    if warnings:
+        children.append(
+            dbc.Alert(
+                [html.Strong(["⚠ ", tr("warnings_title", lang)]),
+                 html.Ul([html.Li(w.get("message", w.get("field", ""))) for w in warnings[:5]])],
+                color="warning", className="mt-2 mb-0 small", id=ID("warnings"),
+            )
+        )
+    notes = []
+    if score.get("has_history") is False:
+        notes.append(tr("no_history", lang))
+    if score.get("in_training_set"):
+        notes.append(tr("in_training_set", lang))
+    if notes:
+        children.append(html.P(" ".join(notes), className="text-muted-strong small mb-0"))
+    return html.Div(children)
+
+
+def chart(graph_id: str, figure: go.Figure, description: str, height: int | None = None,
+          class_name: str = "") -> html.Figure:
+    """A chart with its text alternative: the figure is labelled for screen readers and the
+    same sentence is kept as a (visually hidden) caption."""
+    # No style=None: dcc.Graph reads style.height and a null style crashes the whole page.
+    style = {"height": f"{height}px"} if height else {"height": f"{figure.layout.height or 400}px"}
+    return html.Figure(
+        [
+            dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": True},
+                      style=style),
+            html.Figcaption(description, className="visually-hidden"),
+        ],
+        className=f"chart m-0 {class_name}".strip(),
+        role="img",
+        **{"aria-label": description},
+    )
+
+
+def gauge_body(score: dict[str, Any], lang: str = "fr") -> dbc.Row:
+    return dbc.Row(
+        [
+            dbc.Col(decision_block(score, lang), md=6),
+            dbc.Col([chart(ID("figure"), gauge_figure(score, lang), gauge_description(score, lang), 210),
+                     zone_legend(score, lang)], md=6),
+        ],
+        className="g-2 align-items-center",
+    )
+
+
+def gauge_panel(lang: str = "fr") -> html.Section:
+    """The empty panel; the callback fills its body when the client's score arrives."""
+    return html.Section(
+        [
+            html.H2(tr("decision_title", lang), className="visually-hidden", id=ID("heading")),
+            html.Div(html.P(tr("loading", lang)), id=ID("body"), **{"aria-live": "polite"}),
+        ],
+        id="section-decision",
+        className="panel",
+        **{"aria-labelledby": ID("heading")},
+    )

@@ -1,0 +1,94 @@
+"""The client's versions: who changed what, why, and the score each version got."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import plotly.graph_objects as go
+from dash import html
+
+from layouts.common import DECISION_ICONS, FONT, INK, TEXT_ON_WHITE, PanelIds, decision_text, percent, separators, tr
+from layouts.gauge import chart
+from scoring.display import format_value
+from scoring.feature_labels import feature_label
+
+ID = PanelIds("history")
+
+
+def _when(created_at: str, lang: str) -> str:
+    moment = datetime.fromisoformat(created_at)
+    return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M") + " UTC"
+
+
+def changes_text(changed: dict[str, Any], lang: str) -> str:
+    parts = []
+    for field, change in (changed or {}).items():
+        old, new = (change.get("old"), change.get("new")) if isinstance(change, dict) else (None, change)
+        parts.append(f"{feature_label(field, lang)} : {format_value(field, old, lang, raw=old)} → "
+                     f"{format_value(field, new, lang, raw=new)}" if lang == "fr" else
+                     f"{feature_label(field, lang)}: {format_value(field, old, lang, raw=old)} → "
+                     f"{format_value(field, new, lang, raw=new)}")
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> go.Figure:
+    scored = [v for v in versions if v.get("probability_of_default") is not None]
+    figure = go.Figure(go.Scatter(
+        x=[v["version"] for v in scored], y=[100 * v["probability_of_default"] for v in scored],
+        mode="lines+markers+text", text=[percent(v["probability_of_default"], lang) for v in scored],
+        textposition="top center", line={"color": INK}, marker={"size": 9, "color": INK},
+        hovertemplate="v%{x}: %{y:.1f} %<extra></extra>",
+    ))
+    figure.add_hline(y=threshold * 100, line={"color": "#a33a00", "dash": "dash"},
+                     annotation_text=f"{tr('threshold', lang)} {percent(threshold, lang)}",
+                     annotation_position="bottom right")
+    top = max([threshold * 100 * 1.6] + [100 * v["probability_of_default"] * 1.25 for v in scored])
+    figure.update_layout(
+        height=220, margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        separators=separators(lang), font={"family": FONT, "color": INK, "size": 12},
+        xaxis={"title": {"text": tr("history_version", lang)}, "dtick": 1, "gridcolor": "#e6e6e6"},
+        yaxis={"title": {"text": tr("probability_of_default", lang) + " (%)"}, "range": [0, top],
+               "gridcolor": "#e6e6e6"},
+        plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
+    )
+    return figure
+
+
+def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table:
+    header = html.Thead(html.Tr([html.Th(tr(k, lang), scope="col") for k in (
+        "history_version", "history_when", "history_author", "history_reason", "history_changes",
+        "history_score", "history_decision")]))
+    rows = []
+    for v in sorted(versions, key=lambda v: -v["version"]):
+        decision = v.get("decision")
+        rows.append(html.Tr([
+            html.Td(str(v["version"])),
+            html.Td(_when(v["created_at"], lang)),
+            html.Td(v.get("author") or ""),
+            html.Td(v.get("reason") or ""),
+            html.Td(changes_text(v.get("changed_fields") or {}, lang) or tr("history_initial", lang)),
+            html.Td(percent(v["probability_of_default"], lang) if v.get("probability_of_default") is not None
+                    else "—"),
+            html.Td([DECISION_ICONS[decision], " ", decision_text(decision, lang)],
+                    style={"color": TEXT_ON_WHITE[decision]}) if decision else html.Td("—"),
+        ], id={"type": "history-row", "version": int(v["version"])}))
+    return dbc.Table([header, html.Tbody(rows)], bordered=False, hover=True, size="sm", responsive=True,
+                     className="small history-table", id=ID("table"))
+
+
+def history_body(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> html.Div:
+    scored = [v for v in versions if v.get("probability_of_default") is not None]
+    # One point is not a trend: the table says it all.
+    figure = [chart(ID("figure"), history_figure(versions, threshold, lang), tr("history_aria", lang, n=len(scored)))] \
+        if len(scored) >= 2 else []
+    return html.Div([*figure, history_table(versions, lang)])
+
+
+def history_panel(lang: str = "fr") -> html.Section:
+    return html.Section(
+        [html.H2(tr("history_title", lang), className="h4", id=ID("heading")),
+         html.Div(html.P(tr("loading", lang)), id=ID("body"))],
+        id="section-history", className="panel", **{"aria-labelledby": ID("heading")},
+    )

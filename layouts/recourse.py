@@ -1,0 +1,74 @@
+"""What would change the decision: the service's recourse options, each rescored, in words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, tr
+from scoring.display import format_value
+from scoring.feature_labels import feature_label
+
+ID = PanelIds("recourse")
+
+
+def option_changes_text(option: dict[str, Any], lang: str) -> str:
+    """An option's changes as "Label: old → new", whatever words the service already gives."""
+    if option.get("description"):
+        description = option["description"]
+        if isinstance(description, dict):
+            return str(description.get(lang) or next(iter(description.values())))
+        return str(description)
+    changes = option.get("changes") or {}
+    parts = []
+    for field, change in changes.items():
+        if isinstance(change, dict):
+            old, new = change.get("old", change.get("from")), change.get("new", change.get("to"))
+        else:
+            old, new = None, change
+        label = feature_label(field, lang)
+        sep = " : " if lang == "fr" else ": "
+        new_text = format_value(field, new, lang, raw=new)
+        parts.append(f"{label}{sep}{format_value(field, old, lang, raw=old)} → {new_text}" if old is not None
+                     else f"{label}{sep}{new_text}")
+    return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
+
+
+def recourse_items(recourse: dict[str, Any], lang: str = "fr") -> list[tuple[str, str | None]]:
+    """(sentence, decision) per option, or a single explanatory sentence."""
+    options = recourse.get("options") or []
+    if recourse.get("decision") == "granted" or recourse.get("already_granted"):
+        return [(tr("recourse_granted", lang), None)]
+    if not options:
+        message = recourse.get("message")
+        if isinstance(message, dict):
+            message = message.get(lang)
+        return [(str(message) if message else tr("recourse_none", lang), None)]
+    items = []
+    for option in options:
+        p = option.get("probability_of_default")
+        decision = option.get("decision")
+        if p is None or decision is None:
+            items.append((option_changes_text(option, lang), decision))
+            continue
+        items.append((tr("recourse_option", lang, change=option_changes_text(option, lang), p=percent(p, lang),
+                         decision=decision_text(decision, lang)), decision))
+    return items
+
+
+def recourse_body(recourse: dict[str, Any], lang: str = "fr") -> html.Ul:
+    return html.Ul(
+        [html.Li([html.Span(DECISION_ICONS[d] + " ", **{"aria-hidden": "true"}) if d else "", text],
+                 style={"color": TEXT_ON_WHITE[d]} if d else None)
+         for text, d in recourse_items(recourse, lang)],
+        className="recourse list-unstyled mb-0", id=ID("list"),
+    )
+
+
+def recourse_panel(lang: str = "fr") -> html.Section:
+    return html.Section(
+        [html.H2(tr("recourse_title", lang), className="h4", id=ID("heading")),
+         html.Div(html.P(tr("loading", lang)), id=ID("body"))],
+        id="section-recourse", className="panel", **{"aria-labelledby": ID("heading")},
+    )
