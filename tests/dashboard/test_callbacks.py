@@ -1,0 +1,276 @@
+"""The dashboard's wiring, through Flask's test client: login, the guard, and the callbacks as the
+browser calls them (POST /_dash-update-component), into the real service and store."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from tests.dashboard.conftest import PASSWORDS, Dashboard, DashRequest
+
+
+def response_of(response: Any) -> dict[str, Any]:
+    assert response.status_code == 200, response.data[:500]
+    return response.get_json()["response"]
+
+
+def load(request: DashRequest, client_id: int, lang: str = "fr") -> dict[str, Any]:
+    response = request.call(
+        [("client-data", "data"), ("client-error", "children"), ("shell-recent", "data")],
+        [("client-id", "data", client_id)],
+        [("shell-url", "search", "" if lang == "fr" else f"?lang={lang}"), ("shell-recent", "data", [])],
+    )
+    return response_of(response)
+
+
+def text_of(component: Any) -> str:
+    """All the text in a serialised component tree."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list):
+        return " ".join(text_of(c) for c in component)
+    if isinstance(component, dict):
+        props = component.get("props", component)
+        parts = [text_of(props.get("children"))] if "children" in props else []
+        return " ".join(p for p in parts if p)
+    return ""
+
+
+# --- login and guard ---------------------------------------------------------------------------
+
+def test_dashboard_pages_redirect_to_login_without_a_session(dashboard: Dashboard) -> None:
+    client = dashboard.server.test_client()
+    response = client.get(f"/client/{dashboard.client_ids[0]}")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_callbacks_answer_401_and_no_client_data_without_a_session(dashboard: Dashboard) -> None:
+    request = DashRequest(dashboard.server.test_client())
+    response = request.call([("client-data", "data"), ("client-error", "children"), ("shell-recent", "data")],
+                            [("client-id", "data", dashboard.client_ids[0])],
+                            [("shell-url", "search", ""), ("shell-recent", "data", [])])
+    assert response.status_code == 401
+    assert "probability_of_default" not in response.get_data(as_text=True)
+    assert dashboard.server.test_client().get("/_dash-layout").status_code == 401
+
+
+def test_wrong_password_is_refused_with_a_message_in_french(dashboard: Dashboard) -> None:
+    response = dashboard.server.test_client().post("/login", data={"name": "conseil", "password": "faux"})
+    assert response.status_code == 401
+    assert "Identifiant ou mot de passe incorrect" in response.get_data(as_text=True)
+
+
+def test_login_never_redirects_outside_the_app(dashboard: Dashboard) -> None:
+    client = dashboard.server.test_client()
+    response = client.post("/login", data={"name": "conseil", "password": PASSWORDS["conseil"],
+                                           "next": "//evil.example/steal"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+
+
+def test_logout_ends_the_session(dashboard: Dashboard) -> None:
+    client = dashboard.login("conseil")
+    assert client.get("/").status_code == 200
+    client.get("/logout")
+    assert client.get("/").status_code == 302
+
+
+def test_api_keeps_its_own_token_rules(dashboard: Dashboard) -> None:
+    response = dashboard.server.test_client().get(f"/api/client/{dashboard.client_ids[0]}")
+    assert response.status_code == 401
+    assert response.headers["Content-Type"].startswith("application/problem+json")
+
+
+def test_page_language_follows_the_query(dashboard: Dashboard) -> None:
+    client = dashboard.login("conseil")
+    assert '<html lang="fr">' in client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
+
+
+# --- callbacks -------------------------------------------------------------------------------
+
+def test_selecting_a_client_loads_its_score_once_for_every_panel(dashboard: Dashboard,
+                                                                 advisor: DashRequest) -> None:
+    client_id = dashboard.client_ids[0]
+    result = load(advisor, client_id)
+    data = result["client-data"]["data"]
+    expected = dashboard.service.score_client(client_id)
+    assert data["client_id"] == client_id
+    assert data["score"]["decision"] == expected.decision
+    assert abs(data["score"]["probability_of_default"] - expected.probability_of_default) < 1e-12
+    assert result["shell-recent"]["data"][0] == client_id
+
+
+def test_unknown_client_gets_a_message_not_an_error(advisor: DashRequest) -> None:
+    result = load(advisor, 999_999_999)
+    assert result["client-data"]["data"] is None
+    assert "999999999" in text_of(result["client-error"]["children"])
+
+
+def test_gauge_panel_states_the_decision_in_words(dashboard: Dashboard, advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[1])["client-data"]["data"]
+    body = response_of(advisor.call([("gauge-body", "children")], [("client-data", "data", data)]))
+    text = text_of(body["gauge-body"]["children"])
+    word = {"granted": "ACCORDÉ", "to_review": "À REVOIR", "refused": "REFUSÉ"}[data["score"]["decision"]]
+    assert word in text
+    assert "seuil" in text
+
+
+def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[1], "en")["client-data"]["data"]
+    body = response_of(advisor.call([("gauge-body", "children")], [("client-data", "data", data)]))
+    text = text_of(body["gauge-body"]["children"])
+    assert {"granted": "GRANTED", "to_review": "TO REVIEW", "refused": "REFUSED"}[data["score"]["decision"]] in text
+    assert "threshold" in text
+
+
+def test_compare_panel_defaults_to_the_strongest_factor_and_follows_the_dropdown(
+        dashboard: Dashboard, advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[2])["client-data"]["data"]
+    outputs = [("compare-body", "children"), ("compare-feature", "value")]
+    first = response_of(advisor.call(outputs, [("compare-feature", "value", None), ("compare-similar", "value", []),
+                                               ("client-data", "data", data)], [("shell-url", "search", "")],
+                                     changed=["client-data.data"]))
+    assert first["compare-feature"]["value"] == data["score"]["contributions"][0]["feature"]
+    chosen = response_of(advisor.call(outputs, [("compare-feature", "value", "AMT_INCOME_TOTAL"),
+                                                ("compare-similar", "value", ["income_type"]),
+                                                ("client-data", "data", data)], [("shell-url", "search", "")]))
+    text = text_of(chosen["compare-body"]["children"])
+    assert "Revenu" in text and "clients de référence ont une valeur inférieure" in text
+    assert "Clients semblables" in text
+
+
+def test_bivariate_panel_draws_the_chosen_axes(dashboard: Dashboard, advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[2])["client-data"]["data"]
+    body = response_of(advisor.call(
+        [("bivariate-body", "children")],
+        [("bivariate-x", "value", "AMT_CREDIT"), ("bivariate-y", "value", "DAYS_BIRTH"),
+         ("bivariate-color", "value", "risk"), ("client-data", "data", data)],
+        [("shell-url", "search", "")]))
+    serialised = json.dumps(body, ensure_ascii=False)
+    assert "Montant du crédit" in serialised
+    assert "(années)" in serialised  # days of birth drawn as years, not negative days
+    assert "scattergl" in serialised
+
+
+def test_search_finds_a_client_by_id_prefix(dashboard: Dashboard, advisor: DashRequest) -> None:
+    client_id = dashboard.client_ids[3]
+    body = response_of(advisor.call([("search-results", "children")], [("search-query", "value", str(client_id))],
+                                     [("shell-url", "search", "")]))
+    assert str(client_id) in json.dumps(body)
+
+
+# --- edit and what-if ------------------------------------------------------------------------
+
+EDIT_OUTPUTS = [("edit-result", "children"), ("edit-status", "children")]
+
+
+def edit_call(request: DashRequest, data: dict[str, Any], button: str, changes: dict[str, Any],
+              reason: str = "") -> Any:
+    fields = data["score"]["fields"]
+    names = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_INCOME_TOTAL"]
+    values = [changes.get(name, fields.get(name)) for name in names]
+    ids = [{"type": "edit-field", "field": name} for name in names]
+    feedback = [{"id": {"type": "edit-feedback", "field": name}, "property": "children"} for name in names]
+    body = {
+        "output": "..edit-result.children...edit-status.children...{\"field\":[\"ALL\"],\"type\":"
+                  "\"edit-feedback\"}.children...client-data.data@" + _duplicate_hash(request) + "..",
+        "outputs": [{"id": "edit-result", "property": "children"}, {"id": "edit-status", "property": "children"},
+                    feedback, {"id": "client-data", "property": "data@" + _duplicate_hash(request)}],
+        "inputs": [{"id": "edit-simulate", "property": "n_clicks", "value": 1 if button == "simulate" else None},
+                   {"id": "edit-save", "property": "n_clicks", "value": 1 if button == "save" else None}],
+        "state": [
+            [{"id": cid, "property": "value", "value": v} for cid, v in zip(ids, values, strict=True)],
+            [{"id": cid, "property": "id", "value": cid} for cid in ids],
+            {"id": "edit-reason", "property": "value", "value": reason},
+            {"id": "client-data", "property": "data", "value": data},
+            {"id": "shell-url", "property": "search", "value": ""},
+        ],
+        "changedPropIds": [f"edit-{button}.n_clicks"],
+    }
+    return request.client.post("/_dash-update-component", json=body)
+
+
+def _duplicate_hash(request: DashRequest) -> str:
+    """The suffix Dash gives an `allow_duplicate` output, read from the app's callback list."""
+    dependencies = request.client.get("/_dash-dependencies").get_json()
+    for dependency in dependencies:
+        if "edit-result.children" in dependency["output"]:
+            return dependency["output"].split("client-data.data@", 1)[1].split(".", 1)[0]
+    raise AssertionError("edit callback not registered")
+
+
+def test_simulate_shows_before_and_after_and_saves_nothing(dashboard: Dashboard, advisor: DashRequest) -> None:
+    client_id = dashboard.client_ids[4]
+    data = load(advisor, client_id)["client-data"]["data"]
+    before_versions = len(dashboard.service.history(client_id))
+    credit = data["score"]["fields"]["AMT_CREDIT"]
+    response = edit_call(advisor, data, "simulate", {"AMT_CREDIT": credit * 2})
+    body = response_of(response)
+    text = text_of(body["edit-result"]["children"])
+    assert "Avant" in text and "Après" in text
+    assert len(dashboard.service.history(client_id)) == before_versions
+
+
+def test_invalid_value_gets_the_services_message_under_the_field(dashboard: Dashboard,
+                                                                  advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[4])["client-data"]["data"]
+    body = response_of(edit_call(advisor, data, "simulate", {"AMT_CREDIT": -5}))
+    def feedback(field: str) -> Any:
+        return body.get(json.dumps({"field": field, "type": "edit-feedback"}, separators=(",", ":")),
+                        {}).get("children")
+
+    assert "Montant du crédit" in feedback("AMT_CREDIT")
+    assert not feedback("AMT_ANNUITY")
+
+
+def test_viewer_can_simulate_but_not_save(dashboard: Dashboard, viewer: DashRequest) -> None:
+    client_id = dashboard.client_ids[5]
+    data = load(viewer, client_id)["client-data"]["data"]
+    versions = len(dashboard.service.history(client_id))
+    body = response_of(edit_call(viewer, data, "save", {"AMT_INCOME_TOTAL": 250_000}, reason="revenu"))
+    assert "simuler mais pas d'enregistrer" in text_of(body["edit-status"]["children"])
+    assert len(dashboard.service.history(client_id)) == versions
+
+
+def test_save_needs_a_reason(dashboard: Dashboard, advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[5])["client-data"]["data"]
+    body = response_of(edit_call(advisor, data, "save", {"AMT_INCOME_TOTAL": 250_000}, reason="  "))
+    assert "motif" in text_of(body["edit-status"]["children"])
+
+
+def test_save_creates_a_version_and_a_stale_edit_is_refused(dashboard: Dashboard, advisor: DashRequest) -> None:
+    client_id = dashboard.client_ids[6]
+    data = load(advisor, client_id)["client-data"]["data"]
+    version = data["version"]
+    body = response_of(edit_call(advisor, data, "save", {"AMT_INCOME_TOTAL": 321_000}, reason="justificatif"))
+    duplicate_key = next(k for k in body if k.startswith("client-data"))
+    assert body[duplicate_key]["data"]["version"] == version + 1
+    history = dashboard.service.history(client_id)
+    assert history[-1].fields["AMT_INCOME_TOTAL"] == 321_000
+    assert history[-1].author == "conseil" and history[-1].reason == "justificatif"
+    # The same (now stale) page saves again: refused, nothing written.
+    stale = response_of(edit_call(advisor, data, "save", {"AMT_INCOME_TOTAL": 400_000}, reason="second"))
+    assert "modifié entre-temps" in text_of(stale["edit-status"]["children"])
+    assert len(dashboard.service.history(client_id)) == len(history)
+
+
+def test_history_panel_lists_every_version(dashboard: Dashboard, advisor: DashRequest) -> None:
+    client_id = dashboard.client_ids[6]
+    data = load(advisor, client_id)["client-data"]["data"]
+    body = response_of(advisor.call([("history-body", "children")], [("client-data", "data", data)]))
+    serialised = json.dumps(body)
+    for version in dashboard.service.history(client_id):
+        assert json.dumps({"type": "history-row", "version": version.version})[1:-1].replace(" ", "") in \
+            serialised.replace(" ", "")
+
+
+def test_report_pdf_download_is_a_pdf(dashboard: Dashboard, advisor: DashRequest) -> None:
+    body = response_of(advisor.call([("report-download", "data")], [("report-pdf", "n_clicks", 1)],
+                                    [("report-client-id", "data", dashboard.client_ids[0]),
+                                     ("shell-url", "search", "")]))
+    download = body["report-download"]["data"]
+    assert download["filename"].endswith(".pdf")
+    assert base64.b64decode(download["content"]).startswith(b"%PDF")
