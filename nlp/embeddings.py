@@ -29,13 +29,13 @@ def minilm_path() -> Path:
     return path
 
 
-def load_minilm(max_seq_length: int = 256):
+def load_minilm(max_seq_length: int = 256, encoder_dir: Path | None = None):
     """SentenceTransformer on CPU, loaded from the local directory with the Hub switched off."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
 
-    model = SentenceTransformer(str(minilm_path()), device="cpu")
+    model = SentenceTransformer(str(encoder_dir or minilm_path()), device="cpu")
     model.max_seq_length = max_seq_length
     return model
 

@@ -11,17 +11,18 @@ import copy
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
 from nlp.baseline import bow_search, describe_best, linear_param_count, tfidf_search
-from nlp.data import Corpus
+from nlp.data import Corpus, stratified_fraction
 from nlp.embeddings import dir_size, embedding_classifier, encode, load_minilm, minilm_param_count, minilm_path
 from nlp.metrics import fold_metrics, pickled_size, saved_pretrained_size
 from nlp.t5_model import T5_SIZES, build_scratch_t5, count_parameters, load_pretrained_t5
-from nlp.t5_predict import generate_labels, rank_label_scores
+from nlp.t5_predict import generate_labels, label_token_counts, length_normalised, rank_label_scores
 from nlp.t5_tokenizer import train_t5_tokenizer
 from nlp.t5_train import TrainSettings, finetune_text_to_text, pretrain_span_corruption, steps_per_epoch
 
@@ -84,13 +85,13 @@ class MiniLMCache:
     The per-text encoding time is charged to each fold's training (n_train texts) and inference.
     """
 
-    def __init__(self, corpus: Corpus, max_seq_length: int = 256) -> None:
-        self.model = load_minilm(max_seq_length)
+    def __init__(self, corpus: Corpus, max_seq_length: int = 256, encoder_dir: Path | None = None) -> None:
+        self.model = load_minilm(max_seq_length, encoder_dir)
         self._index = {cid: i for i, cid in enumerate(corpus.ids)}
         self.embeddings, seconds = _timed(lambda: encode(self.model, corpus.texts))
         self.encode_s_per_text = seconds / len(corpus)
         self.params = minilm_param_count(self.model)
-        self.size = dir_size(minilm_path())
+        self.size = dir_size(encoder_dir or minilm_path())
 
     def rows(self, corpus: Corpus) -> np.ndarray:
         return self.embeddings[[self._index[i] for i in corpus.ids]]
@@ -119,7 +120,14 @@ class T5Plan:
     vocab_size: int = 8000
     pretrain_steps: int = 400
     min_finetune_steps: int = 150
-    settings: TrainSettings = field(default_factory=TrainSettings)
+    settings: TrainSettings = field(default_factory=lambda: TrainSettings(epochs=10, patience=2))
+    # Share of the training fold held out (stratified) for early stopping and the learning-rate
+    # choice; 0 trains on the whole fold for `settings.epochs` epochs, as the first study did.
+    val_fraction: float = 0.1
+    # Learning rates tried per fold (best validation label loss wins); empty = settings.learning_rate.
+    lr_grid: tuple[float, ...] = ()
+    # Rank labels by mean instead of summed token log-probability (both accuracies are reported).
+    length_norm: bool = False
     # Pretrained checkpoints need a gentler learning rate and fewer epochs than from-scratch models.
     pretrained_settings: TrainSettings = field(
         default_factory=lambda: TrainSettings(epochs=5, learning_rate=3e-4)
@@ -133,16 +141,31 @@ def _settings_with_min_steps(settings: TrainSettings, n_train: int, min_steps: i
     return TrainSettings(**{**settings.__dict__, "epochs": float(epochs)})
 
 
-def _evaluate_t5(model, tokenizer, test: Corpus, max_len: int) -> tuple[np.ndarray, float, dict[str, Any]]:
+def _evaluate_t5(model, tokenizer, test: Corpus, max_len: int,
+                 length_norm: bool = False) -> tuple[np.ndarray, float, dict[str, Any]]:
     scores, t_rank = _timed(lambda: rank_label_scores(model, tokenizer, test.texts, test.label_names, max_len))
+    normed = length_normalised(scores, label_token_counts(tokenizer, test.label_names))
     (raw, gen_ids), t_gen = _timed(lambda: generate_labels(model, tokenizer, test.texts, test.label_names, max_len))
+    pred_sum, pred_norm = scores.argmax(axis=1), normed.argmax(axis=1)
     extra = {
+        "rank_sum_accuracy": float(np.mean(pred_sum == test.labels)),
+        "rank_length_normalised_accuracy": float(np.mean(pred_norm == test.labels)),
+        "ranking": "length_normalised" if length_norm else "sum",
         "invalid_generation_rate": float(np.mean(gen_ids < 0)),
         "generation_accuracy": float(np.mean(gen_ids == test.labels)),
         "generation_ms_per_text": 1000.0 * t_gen / len(test),
         "invalid_generation_examples": sorted({r for r, g in zip(raw, gen_ids, strict=True) if g < 0})[:10],
     }
-    return scores.argmax(axis=1), t_rank / len(test), extra
+    return (pred_norm if length_norm else pred_sum), t_rank / len(test), extra
+
+
+def split_validation(train: Corpus, fraction: float, seed: int) -> tuple[Corpus, Corpus | None]:
+    """Stratified hold-out inside the training fold (the test fold is never used for choices)."""
+    if fraction <= 0:
+        return train, None
+    val_idx = stratified_fraction(train.labels, fraction, seed)
+    keep = np.setdiff1d(np.arange(len(train)), val_idx)
+    return train.subset(keep), train.subset(val_idx)
 
 
 def _targets(corpus: Corpus) -> list[str]:
@@ -152,9 +175,11 @@ def _targets(corpus: Corpus) -> list[str]:
 class T5Runner:
     """Variant (a) scratch, (b) span-corruption pretrained then fine-tuned, or a Hub checkpoint."""
 
-    def __init__(self, plan: T5Plan, on_step: StepCallback | None = None) -> None:
+    def __init__(self, plan: T5Plan, on_step: StepCallback | None = None, keep_dir: Path | None = None) -> None:
         self.plan = plan
         self.on_step = on_step
+        # Where the fold-0 models trained on the full training fold are saved (for `explain`).
+        self.keep_dir = keep_dir
         # Learning-curve runs on a fold reuse that fold's tokenizer / pretrained weights.
         self._fold_state: dict[tuple[str, int], tuple[Any, dict[str, torch.Tensor], float, dict]] = {}
 
@@ -192,16 +217,43 @@ class T5Runner:
     def run_scratch(self, variant: str, fold: int, train: Corpus, test: Corpus, unlabelled: Corpus,
                     seed: int = 0) -> FoldResult:
         """variant 'scratch' or 'span'; `unlabelled` = the full training fold (texts only)."""
-        model, tok, t_prep, info = self._prepare_scratch(variant, fold, unlabelled, seed)
+        fit, val = split_validation(train, self.plan.val_fraction, seed)
         settings = _settings_with_min_steps(
-            TrainSettings(**{**self.plan.settings.__dict__, "seed": seed}), len(train), self.plan.min_finetune_steps
+            TrainSettings(**{**self.plan.settings.__dict__, "seed": seed}), len(fit), self.plan.min_finetune_steps
         )
-        losses, t_ft = _timed(
-            lambda: finetune_text_to_text(model, tok, train.texts, _targets(train), settings, self._cb("finetune"))
-        )
-        y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len)
-        extra.update(info, finetune_time_s=t_ft, finetune_epochs=settings.epochs,
-                     finetune_loss_last=losses[-1] if losses else None)
+        grid = list(self.plan.lr_grid) if (self.plan.lr_grid and val is not None) else [settings.learning_rate]
+        best: tuple[float, Any, Any, list[float], dict[str, Any], float] | None = None
+        tried: dict[str, float | None] = {}
+        t_ft = 0.0
+        t_prep = 0.0
+        info: dict[str, Any] = {}
+        for lr in grid:
+            model, tok, t_prep, info = self._prepare_scratch(variant, fold, unlabelled, seed)
+            run_settings = TrainSettings(**{**settings.__dict__, "learning_rate": lr})
+            report: dict[str, Any] = {}
+            t0 = time.perf_counter()
+            losses = finetune_text_to_text(
+                model, tok, fit.texts, _targets(fit), run_settings, self._cb("finetune"),
+                eval_texts=val.texts if val is not None else None,
+                eval_targets=_targets(val) if val is not None else None, report=report,
+            )
+            t_ft += time.perf_counter() - t0
+            score = report.get("best_val_loss")
+            tried[f"{lr:g}"] = score
+            if best is None or (score is not None and (best[5] is None or score < best[5])):
+                best = (lr, model, tok, losses, report, score)
+        assert best is not None
+        lr, model, tok, losses, report, _ = best
+        y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len, self.plan.length_norm)
+        extra.update(info, finetune_time_s=t_ft, finetune_epochs_max=settings.epochs,
+                     finetune_loss_last=losses[-1] if losses else None, learning_rate=lr,
+                     n_fit=len(fit), n_val=len(val) if val is not None else 0, **report)
+        if len(grid) > 1:
+            extra["lr_grid_val_loss"] = tried
+        if self.keep_dir is not None and fold == 0 and len(train) == len(unlabelled):
+            path = self.keep_dir / f"{variant}_fold0"
+            model.save_pretrained(path)
+            tok.save_pretrained(path)
         return FoldResult(
             y_pred=y_pred, train_time_s=t_prep + t_ft, infer_time_per_text_s=t_inf,
             params=count_parameters(model), size_on_disk_bytes=saved_pretrained_size(model, tok), extra=extra,
@@ -215,7 +267,7 @@ class T5Runner:
         losses, t_ft = _timed(
             lambda: finetune_text_to_text(model, tok, train.texts, _targets(train), settings, self._cb("finetune"))
         )
-        y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len)
+        y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len, self.plan.length_norm)
         extra.update(load_time_s=t_load, finetune_time_s=t_ft, finetune_epochs=settings.epochs,
                      finetune_loss_last=losses[-1] if losses else None)
         return FoldResult(

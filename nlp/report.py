@@ -41,6 +41,39 @@ def results_table(results: dict[str, Any], key: str) -> str:
     return "\n".join(lines)
 
 
+def _lc_label(row: dict[str, Any]) -> str:
+    return f"{row['per_class']}/class (n={row['n_train']})" if row.get("per_class") else f"all (n={row['n_train']})"
+
+
+def statistics_markdown(results: dict[str, Any]) -> list[str]:
+    st = results.get("statistics")
+    if not st:
+        return []
+    lines = ["", f"## Statistics on the pooled out-of-fold predictions ({st['scope']})", "",
+             "| Method | Accuracy [95 % bootstrap CI] | Macro-F1 [95 % bootstrap CI] |", "|---|---|---|"]
+    for m, b in st["bootstrap_95"].items():
+        a, f = b["accuracy"], b["f1_macro"]
+        lines.append(f"| {m} | {a['value']:.3f} [{a['low']:.3f}, {a['high']:.3f}] "
+                     f"| {f['value']:.3f} [{f['low']:.3f}, {f['high']:.3f}] |")
+    mc = st.get("mcnemar_vs_best")
+    if mc:
+        lines += ["", f"Exact McNemar tests, best method `{mc['best']}` against each other (Holm-adjusted):", "",
+                  f"| Other method | only {mc['best']} right | only other right | p | p (Holm) | significant at 5 % |",
+                  "|---|---|---|---|---|---|"]
+        for m, t in mc["tests"].items():
+            lines.append(f"| {m} | {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} "
+                         f"| {t['p_value_holm']:.2g} | {'yes' if t['significant_at_0_05_holm'] else 'no'} |")
+    nc = st["near_copies"]
+    lines += ["", f"Near copies: {nc['n_texts_with_near_copy']} test texts have a training-fold text with TF-IDF "
+              f"cosine > {nc['threshold_cosine']}.", "",
+              "| Method | all | with a near copy | without |", "|---|---|---|---|"]
+    for m, a in nc["accuracy"].items():
+        w = "n/a" if a["with_near_copy"] is None else f"{a['with_near_copy']:.3f}"
+        wo = "n/a" if a["without_near_copy"] is None else f"{a['without_near_copy']:.3f}"
+        lines.append(f"| {m} | {a['all']:.3f} | {w} (n={a['n_with']}) | {wo} (n={a['n_without']}) |")
+    return lines
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     meta, proto = results["meta"], results["protocol"]
     mach = meta["machine"]
@@ -83,12 +116,13 @@ def render_markdown(results: dict[str, Any]) -> str:
         if "invalid_generation_rate" in s:
             lines.append(f"| {name} | {_pm(s['accuracy'])} | {_pm(s['generation_accuracy'])} "
                          f"| {_pm(s['invalid_generation_rate'], '{:.1%}')} |")
-    lines += ["", "## Learning curve (fold 0, stratified fraction of the training fold)", "",
-              "| Method | " + " | ".join(f"{r['fraction']:.0%} (n={r['n_train']})"
-                                       for r in next(iter(results["learning_curve"].values()), [])) + " |",
-              "|---|" + "---|" * len(next(iter(results["learning_curve"].values()), []))]
+    first = next(iter(results["learning_curve"].values()), [])
+    lines += ["", "## Few-shot / learning curve (fold 0, labelled examples per class of the training fold)", "",
+              "| Method | " + " | ".join(_lc_label(r) for r in first) + " |",
+              "|---|" + "---|" * len(first)]
     for name, rows in results["learning_curve"].items():
         lines.append(f"| {name} | " + " | ".join(f"{r['accuracy']:.3f}" for r in rows) + " |")
+    lines += statistics_markdown(results)
     lines += ["", "## Hyperparameters chosen by inner CV (per fold)", ""]
     for name, m in results["methods"].items():
         picks = [r.get("best_params") for r in m["per_fold"] if r.get("best_params")]
@@ -129,10 +163,11 @@ def plot_confusions(results: dict[str, Any], out: Path) -> list[Path]:
 
 def plot_learning_curve(results: dict[str, Any], out: Path) -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    n_classes = len(results["label_names"])
     for method, rows in results["learning_curve"].items():
-        ax.plot([r["n_train"] for r in rows], [r["accuracy"] for r in rows], marker="o", label=method)
+        ax.plot([r["n_train"] / n_classes for r in rows], [r["accuracy"] for r in rows], marker="o", label=method)
     ax.set_xscale("log")
-    ax.set_xlabel("labelled training examples (fold 0, log scale)")
+    ax.set_xlabel("labelled training examples per class (fold 0, log scale)")
     ax.set_ylabel("test accuracy (fold 0)")
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
@@ -149,4 +184,29 @@ def write_reports(results: dict[str, Any], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     md = out / "results.md"
     md.write_text(render_markdown(results), encoding="utf-8")
-    return [md, *plot_confusions(results, out), plot_learning_curve(results, out)]
+    paths = [md, *plot_confusions(results, out), plot_learning_curve(results, out)]
+    if results.get("statistics"):
+        paths.append(plot_intervals(results, out))
+    return paths
+
+
+def plot_intervals(results: dict[str, Any], out: Path) -> Path:
+    """Accuracy and macro-F1 with their 95 % bootstrap intervals, best method first."""
+    boot = results["statistics"]["bootstrap_95"]
+    names = sorted(boot, key=lambda m: boot[m]["accuracy"]["value"])
+    fig, ax = plt.subplots(figsize=(7, 0.5 * len(names) + 1.2))
+    y = np.arange(len(names))
+    for offset, key, colour in ((-0.15, "accuracy", "tab:blue"), (0.15, "f1_macro", "tab:orange")):
+        v = np.array([boot[m][key]["value"] for m in names])
+        lo = np.array([boot[m][key]["low"] for m in names])
+        hi = np.array([boot[m][key]["high"] for m in names])
+        ax.errorbar(v, y + offset, xerr=[v - lo, hi - v], fmt="o", color=colour, capsize=3, label=key)
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlabel("pooled out-of-fold score, 95 % bootstrap interval")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    path = out / "intervals.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -53,6 +53,16 @@ def rank_label_scores(
     return scores
 
 
+def label_token_counts(tokenizer: PreTrainedTokenizerBase, label_names: Sequence[str]) -> np.ndarray:
+    """Tokens scored per label (including </s>): the divisor of length-normalised ranking."""
+    return np.array([len(ids) for ids in tokenizer(list(label_names))["input_ids"]], dtype=np.float64)
+
+
+def length_normalised(scores: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Mean log-probability per label token, so long labels are not penalised for their length."""
+    return scores / counts[None, :]
+
+
 def normalise_label(text: str) -> str:
     # Our trained tokenizer lowercases, so validity is judged case- and whitespace-insensitively.
     return " ".join(text.lower().split())

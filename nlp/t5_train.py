@@ -14,6 +14,7 @@ import numpy as np
 from datasets import Dataset
 from transformers import (
     DataCollatorForSeq2Seq,
+    EarlyStoppingCallback,
     PreTrainedTokenizerBase,
     Seq2SeqTrainer,
     Seq2SeqTrainingArguments,
@@ -38,6 +39,8 @@ class TrainSettings:
     warmup_ratio: float = 0.06
     max_input_len: int = 128
     seed: int = 0
+    # Early stopping on the validation label loss, checked once per epoch; 0 = train all epochs.
+    patience: int = 0
 
 
 class _StepReporter(TrainerCallback):
@@ -55,10 +58,12 @@ class _StepReporter(TrainerCallback):
 
 
 def _args(
-    out_dir: str, settings: TrainSettings, total_steps: int, max_steps: int = -1
+    out_dir: str, settings: TrainSettings, total_steps: int, max_steps: int = -1, validate: bool = False
 ) -> Seq2SeqTrainingArguments:
     # Warmup as an explicit step count: transformers 4.x has no float-ratio warmup_steps.
     warmup = int(np.ceil(settings.warmup_ratio * total_steps))
+    # With a validation set: evaluate and keep a checkpoint each epoch, restore the best one.
+    per_epoch = "epoch" if validate else "no"
     return Seq2SeqTrainingArguments(
         output_dir=out_dir,
         per_device_train_batch_size=settings.batch_size,
@@ -70,8 +75,13 @@ def _args(
         lr_scheduler_type="linear",
         logging_strategy="steps",
         logging_steps=25,
-        save_strategy="no",
-        eval_strategy="no",
+        save_strategy=per_epoch,
+        eval_strategy=per_epoch,
+        save_total_limit=2 if validate else None,
+        load_best_model_at_end=validate,
+        metric_for_best_model="eval_loss" if validate else None,
+        greater_is_better=False if validate else None,
+        save_only_model=True,
         report_to="none",
         disable_tqdm=True,  # progress goes through the caller's rich bar instead
         use_cpu=True,
@@ -88,6 +98,16 @@ def encode_inputs(
     return tokenizer([PREFIX + t for t in texts], max_length=max_len, truncation=True)
 
 
+def _text_to_text_dataset(
+    tokenizer: PreTrainedTokenizerBase, texts: Sequence[str], targets: Sequence[str], max_len: int
+) -> Dataset:
+    enc = encode_inputs(tokenizer, texts, max_len)
+    lab = tokenizer(list(targets), max_length=16, truncation=True)
+    return Dataset.from_dict(
+        {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": lab["input_ids"]}
+    )
+
+
 def finetune_text_to_text(
     model: T5ForConditionalGeneration,
     tokenizer: PreTrainedTokenizerBase,
@@ -95,24 +115,41 @@ def finetune_text_to_text(
     targets: Sequence[str],
     settings: TrainSettings,
     on_step: StepCallback | None = None,
+    eval_texts: Sequence[str] | None = None,
+    eval_targets: Sequence[str] | None = None,
+    report: dict | None = None,
 ) -> list[float]:
-    """Fine-tune in place; returns the logged training losses."""
-    enc = encode_inputs(tokenizer, texts, settings.max_input_len)
-    lab = tokenizer(list(targets), max_length=16, truncation=True)
-    ds = Dataset.from_dict(
-        {"input_ids": enc["input_ids"], "attention_mask": enc["attention_mask"], "labels": lab["input_ids"]}
-    )
+    """Fine-tune in place; returns the logged training losses.
+
+    With `eval_texts`/`eval_targets` (a validation split taken from the training fold) the
+    label loss is measured each epoch, training stops after `settings.patience` epochs without
+    improvement (if > 0) and the best epoch's weights are restored. `report`, if given, receives
+    the per-epoch validation losses and the epoch kept.
+    """
+    ds = _text_to_text_dataset(tokenizer, texts, targets, settings.max_input_len)
+    validate = eval_texts is not None and eval_targets is not None and len(eval_texts) > 0
+    eval_ds = _text_to_text_dataset(tokenizer, eval_texts, eval_targets, settings.max_input_len) if validate else None
     collator = DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)
     reporter = _StepReporter(on_step)
+    callbacks: list[TrainerCallback] = [reporter]
+    if validate and settings.patience > 0:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=settings.patience))
+    total = int(np.ceil(steps_per_epoch(len(ds), settings.batch_size) * settings.epochs))
     with tempfile.TemporaryDirectory(prefix="t5ft_") as tmp:
         trainer = Seq2SeqTrainer(
             model=model,
-            args=_args(tmp, settings, int(np.ceil(steps_per_epoch(len(ds), settings.batch_size) * settings.epochs))),
-            train_dataset=ds, data_collator=collator,
-            processing_class=tokenizer, callbacks=[reporter],
+            args=_args(tmp, settings, total, validate=validate),
+            train_dataset=ds, eval_dataset=eval_ds, data_collator=collator,
+            processing_class=tokenizer, callbacks=callbacks,
         )
         trainer.remove_callback(PrinterCallback)  # losses go to our reporter, not stdout
         trainer.train()
+        if report is not None and validate:
+            evals = [(float(h["epoch"]), float(h["eval_loss"])) for h in trainer.state.log_history if "eval_loss" in h]
+            report["val_losses"] = [round(v, 4) for _, v in evals]
+            report["epochs_run"] = evals[-1][0] if evals else None
+            report["best_epoch"] = min(evals, key=lambda ev: ev[1])[0] if evals else None
+            report["best_val_loss"] = min(v for _, v in evals) if evals else None
     model.eval()
     return reporter.losses
 

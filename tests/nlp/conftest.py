@@ -82,3 +82,29 @@ def corpus(corpus_csv: Path):
     from nlp.data import load_flipkart
 
     return load_flipkart(corpus_csv)
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1-layer BERT saved as a sentence-transformers model: SetFit / fine-tuning without the Hub."""
+    from sentence_transformers import SentenceTransformer, models
+    from transformers import BertConfig, BertModel, BertTokenizerFast
+
+    root = tmp_path_factory.mktemp("tiny_encoder")
+    hf_dir, st_dir = root / "hf", root / "st"
+    hf_dir.mkdir()
+    words = sorted({w for ws in CATEGORY_WORDS.values() for w in ws} | set(FILLER)
+                   | {"key", "features", "of", "sub", "."})
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *words]
+    (hf_dir / "vocab.txt").write_text("\n".join(vocab) + "\n", encoding="utf-8")
+    BertTokenizerFast(vocab_file=str(hf_dir / "vocab.txt")).save_pretrained(hf_dir)
+    import torch
+
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(vocab), hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=128)
+    BertModel(config).save_pretrained(hf_dir)
+    transformer = models.Transformer(str(hf_dir), max_seq_length=64)
+    pooling = models.Pooling(transformer.get_word_embedding_dimension(), pooling_mode="mean")
+    SentenceTransformer(modules=[transformer, pooling], device="cpu").save(str(st_dir))
+    return st_dir

@@ -22,18 +22,38 @@ def _restore_environ():
     os.environ.update(saved)
 
 
-def test_compare_quick_writes_every_report(corpus_csv, tmp_path) -> None:
+def test_compare_quick_writes_every_report(corpus_csv, tiny_encoder_dir, tmp_path) -> None:
     out = tmp_path / "reports"
-    assert main(["compare", "--data", str(corpus_csv), "--out", str(out), "--quick"]) == 0
+    keep = tmp_path / "models"
+    assert main(["compare", "--data", str(corpus_csv), "--out", str(out), "--quick",
+                 "--encoder-dir", str(tiny_encoder_dir), "--keep-models", str(keep),
+                 "--methods", "bow_logreg,tfidf_linear,minilm_logreg,t5_scratch,t5_span_pretrained,"
+                              "setfit_minilm,minilm_finetuned"]) == 0
     results = json.loads((out / "results.json").read_text())
     methods = results["methods"]
-    assert set(methods) == {"bow_logreg", "tfidf_linear", "minilm_logreg", "t5_scratch", "t5_span_pretrained"}
+    assert set(methods) == {"bow_logreg", "tfidf_linear", "minilm_logreg", "t5_scratch", "t5_span_pretrained",
+                            "setfit_minilm", "minilm_finetuned"}
+    texts = results["texts"]
+    head = results["protocol"]["headline_folds"]
+    in_head = [f in head for f in texts["fold"]]
     for m in methods.values():
         h = m["headline"]
-        assert h["folds"] == results["protocol"]["headline_folds"]
+        assert h["folds"] == head
         assert 0.0 <= h["accuracy"]["mean"] <= 1.0 and 0.0 <= h["f1_macro"]["mean"] <= 1.0
         assert m["params"] > 0 and m["size_on_disk_bytes"] > 0
+        # Every text of a fold the method ran on has its out-of-fold prediction, the others none.
+        oof = m["oof_predictions"]
+        assert all((p is not None) == inside for p, inside in zip(oof, in_head, strict=True))
+        assert all(0 <= p < 7 for p in oof if p is not None)
     assert "invalid_generation_rate" in methods["t5_scratch"]["headline"]
+    assert "rank_length_normalised_accuracy" in methods["t5_scratch"]["headline"]
+    stats = results["statistics"]
+    assert set(stats["bootstrap_95"]) == set(methods)
+    best = stats["mcnemar_vs_best"]["best"]
+    assert set(stats["mcnemar_vs_best"]["tests"]) == set(methods) - {best}
+    assert [r["per_class"] for r in results["learning_curve"]["setfit_minilm"]] == [8, None]
+    assert (keep / "scratch_fold0" / "config.json").exists()  # the model `explain` reads
+    assert (out / "intervals.png").stat().st_size > 0
     assert (out / "results.md").read_text().startswith("# NLP comparison")
     assert (out / "learning_curve.png").stat().st_size > 0
     assert (out / "confusion_tfidf_linear.png").stat().st_size > 0
@@ -49,9 +69,16 @@ def test_report_on_a_missing_results_file(tmp_path, capsys) -> None:
     assert "results.json: file not found" in capsys.readouterr().err
 
 
-def test_bad_learning_curve_fractions_are_rejected(corpus_csv, tmp_path) -> None:
-    with pytest.raises(SystemExit, match="lc-fractions"):
-        main(["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--lc-fractions", "0.1,abc"])
+def test_bad_learning_curve_counts_are_rejected(corpus_csv, tmp_path) -> None:
+    with pytest.raises(SystemExit, match="lc-per-class"):
+        main(["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--lc-per-class", "8,abc"])
+    with pytest.raises(SystemExit, match="lc-per-class"):
+        main(["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--lc-per-class", "0"])
+
+
+def test_bad_learning_rate_grid_is_rejected(corpus_csv, tmp_path) -> None:
+    with pytest.raises(SystemExit, match="t5-lr-grid"):
+        main(["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--t5-lr-grid", "1e-3,x"])
 
 
 def test_missing_column_gives_a_clear_error(tmp_path, capsys) -> None:
