@@ -2,8 +2,11 @@
 
 Workers × threads: XGBoost and polars release the GIL for their heavy parts, and each request
 runs single-threaded (nthread=1), so one worker per core with a few threads each keeps the cores
-busy while a thread waits on the database. The app is preloaded: the model and the reference
-data are read once and shared copy-on-write by the workers.
+busy while a thread waits on the database.
+
+No preload: polars' thread pool does not survive fork(), so a worker forked from a master that
+had read the artifact with polars hangs on its first polars query. Each worker reads the artifact
+itself; the master only makes sure the store is migrated and has an administrator.
 """
 
 import os
@@ -12,7 +15,7 @@ bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 threads = int(os.environ.get("PAD_THREADS", "4"))
 worker_class = "gthread"
-preload_app = True
+preload_app = False
 timeout = int(os.environ.get("PAD_TIMEOUT", "60"))
 graceful_timeout = 20
 keepalive = 5
@@ -20,13 +23,20 @@ keepalive = 5
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 errorlog = "-"
-# Request line and header limits (the API also caps bodies at PAD_MAX_REQUEST_BYTES).
 limit_request_line = 8190
 limit_request_fields = 100
 
 
-def post_fork(server, worker):
-    # Database connections opened in the master before the fork must not be shared.
-    import app
+def on_starting(server):
+    # Once, before any worker: migrate the store and create the first administrator, so its
+    # password is printed once and workers never race to create it.
+    from scoring.settings import Settings
+    from scoring.store import Store
 
-    app.server.extensions["scoring_service"].store.engine.dispose(close=False)
+    store = Store.open(Settings.from_env().resolved_database_url)
+    try:
+        credentials = store.ensure_admin()
+    finally:
+        store.dispose()
+    if credentials is not None:
+        print(f"Administrateur créé / admin created: {credentials[0]} / {credentials[1]}", flush=True)
