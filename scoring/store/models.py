@@ -88,6 +88,10 @@ class Client(Base):
 
     __table_args__ = (
         Index(None, "updated_at", "client_id"),
+        # Text search turns words into equality tests on these (see Store.search).
+        Index(None, "income_type"),
+        Index(None, "occupation_type"),
+        Index(None, "contract_type"),
         CheckConstraint("current_version >= 1", name="current_version_positive"),
     )
 
