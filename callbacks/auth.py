@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 SESSION_USER = "user"
 # Reachable without a session: the login form, static files (no client data in them) and the API.
-PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/api/")
+PUBLIC_PREFIXES = ("/login", "/logout", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico",
+                   "/api/")
 PUBLIC_PATHS = ("/api",)
 DASH_DATA_PREFIX = "/_dash-"
 

@@ -67,7 +67,13 @@ def from_form_value(spec: dict[str, Any], value: Any, original: Any) -> Any:
         return -round(float(value) * DAYS_PER_YEAR)
     if value == "":
         return None
+    if name_is_flag(spec) and isinstance(value, str):
+        return int(value)
     return value
+
+
+def name_is_flag(spec: dict[str, Any]) -> bool:
+    return spec["name"] in YES_NO_FLAGS
 
 
 def changes_from_form(specs: list[dict[str, Any]], ids: list[dict[str, str]], values: list[Any],
@@ -95,14 +101,16 @@ def changes_from_form(specs: list[dict[str, Any]], ids: list[dict[str, str]], va
 
 def _input(spec: dict[str, Any], value: Any, lang: str) -> Any:
     name = spec["name"]
+    # Native <select>: keyboard and screen readers know it; values travel as text.
     if spec.get("levels") is not None:
         options = [{"label": format_level(level, lang), "value": level} for level in spec["levels"]]
-        return dcc.Dropdown(id=field_id(name), options=options, value=value, clearable=bool(spec.get("nullable")),
-                            searchable=True)
+        if spec.get("nullable"):
+            options.insert(0, {"label": "—", "value": ""})
+        return dbc.Select(id=field_id(name), options=options, value="" if value is None else value)
     if name in YES_NO_FLAGS:
-        options = [{"label": "non" if lang == "fr" else "no", "value": 0},
-                   {"label": "oui" if lang == "fr" else "yes", "value": 1}]
-        return dcc.Dropdown(id=field_id(name), options=options, value=value, clearable=False)
+        options = [{"label": "non" if lang == "fr" else "no", "value": "0"},
+                   {"label": "oui" if lang == "fr" else "yes", "value": "1"}]
+        return dbc.Select(id=field_id(name), options=options, value=None if value is None else str(int(value)))
     if in_years(spec):
         return dcc.Input(id=field_id(name), type="number", value=value, min=0, max=80, step=0.1,
                          className="form-control", debounce=True,
