@@ -287,15 +287,19 @@ def application_clients(
     float_columns = [name for name, dtype in frame.schema.items() if dtype.is_float()]
     frame = frame.with_columns(pl.col(float_columns).fill_nan(None))
     snapshot_columns = [name for name in frame.columns if name not in (KEY, TARGET) and not name.startswith("__")]
-    has_scores = scores is not None
-    for row in frame.iter_rows(named=True):
+    ids = frame[KEY].to_list()
+    probabilities = frame["__probability"].to_list() if scores is not None else [None] * len(ids)
+    decisions = frame["__decision"].to_list() if scores is not None else [None] * len(ids)
+    # Tuples zipped with the names: about twice as fast as polars' named rows.
+    rows = frame.select(snapshot_columns).iter_rows()
+    for client_id, probability, decision, row in zip(ids, probabilities, decisions, rows, strict=True):
         yield NewClient(
-            client_id=row[KEY],
-            fields={name: row[name] for name in snapshot_columns},
+            client_id=client_id,
+            fields=dict(zip(snapshot_columns, row, strict=True)),
             in_training_set=in_training_set,
-            probability_of_default=row["__probability"] if has_scores else None,
-            decision=row["__decision"] if has_scores else None,
-            model_version=model_version if has_scores and row["__probability"] is not None else None,
+            probability_of_default=probability,
+            decision=decision,
+            model_version=model_version if probability is not None else None,
         )
 
 
