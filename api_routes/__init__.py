@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from http import HTTPStatus
 from typing import Any
 
 from flask import Response, g, request
@@ -35,6 +36,14 @@ ROLES: dict[str, str | None] = {
     "health": None,
     "patch_client": "advisor",
 }
+
+
+def problems(*statuses: int) -> dict[int, dict[str, Any]]:
+    """Documented error responses: RFC 9457 problem details, as the handlers send them."""
+    schema = models.Problem.model_json_schema()
+    return {status: {"description": HTTPStatus(status).phrase,
+                     "content": {"application/problem+json": {"schema": schema}}}
+            for status in statuses}
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -74,8 +83,17 @@ def _client_record(version: Any, lang: str) -> dict[str, Any]:
 
 
 def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -> APIBlueprint:
-    api = APIBlueprint("api", __name__, url_prefix=API_PREFIX, abp_security=SECURITY)
+    api = APIBlueprint("api", __name__, url_prefix=API_PREFIX)
     api.before_request(token_guard(service, ROLES))
+
+    @api.before_request
+    def _require_if_match() -> Response | None:
+        # Before the request is parsed: a missing precondition is 428, not a validation error.
+        if request.method == "PATCH" and not request.headers.get("If-Match"):
+            return problem(428, "Precondition required",
+                           "En-tête If-Match obligatoire (l'ETag de GET /api/client/{id})." if request_lang() == "fr"
+                           else "If-Match header required (the ETag of GET /api/client/{id}).")
+        return None
 
     @api.before_request
     def _limit_and_parse_body() -> Response | None:
@@ -92,14 +110,14 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
                                else "The request body is not valid JSON.")
         return None
 
-    responses_common = {401: models.Problem, 403: models.Problem, 422: models.Problem}
+    common = (400, 401, 403, 413, 415, 422)
 
-    @api.get("/health", tags=[system_tag], security=[], responses={200: models.Health},
+    @api.get("/health", tags=[system_tag], responses={200: models.Health},
              summary="Le processus répond / the process answers")
     def health() -> Response:
         return json_response({"status": "ok"})
 
-    @api.get("/ready", tags=[system_tag], responses={200: models.Ready, 503: models.Problem})
+    @api.get("/ready", tags=[system_tag], security=SECURITY, responses={200: models.Ready, **problems(401, 503)})
     def ready() -> Response:
         """Modèle chargé et base joignable / model loaded and store reachable."""
         if not service.store_reachable():
@@ -107,38 +125,34 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
                            else "Client store unreachable.")
         return json_response({"status": "ready", "model_version": service.artifact.version, "store": "ok"})
 
-    @api.get("/model", tags=[system_tag], responses={200: models.ModelResponse, **responses_common})
+    @api.get("/model", tags=[system_tag], security=SECURITY, responses={200: models.ModelResponse, **problems(*common)})
     def model(query: models.LangQuery) -> Response:
         """Carte du modèle, seuil, variables et importance globale / model card, threshold, features."""
         lang = query.lang or request_lang()
         return json_response({**service.model_overview(lang), "editable_fields": service.editable_fields(lang)})
 
-    @api.get("/clients", tags=[clients_tag], responses={200: models.SearchResponse, **responses_common})
+    @api.get("/clients", tags=[clients_tag], security=SECURITY,
+             responses={200: models.SearchResponse, **problems(*common)})
     def search_clients(query: models.SearchQuery) -> Response:
         """Recherche paginée / paginated search by id prefix or a few fields."""
         total, hits = service.search(query.q, limit=query.limit, offset=query.offset)
         return json_response({"total": total, "limit": query.limit, "offset": query.offset,
                               "results": [h.to_dict() for h in hits]})
 
-    @api.get("/client/<int:client_id>", tags=[clients_tag],
-             responses={200: models.ClientRecord, 404: models.Problem, **responses_common})
+    @api.get("/client/<int:client_id>", tags=[clients_tag], security=SECURITY,
+             responses={200: models.ClientRecord, **problems(*common, 404)})
     def get_client(path: models.ClientPath, query: models.LangQuery) -> Response:
         """Champs actuels, version, ETag / current fields with labels, version and ETag."""
         current = service.client(path.client_id)
         return json_response(_client_record(current, query.lang or request_lang()),
                              headers={"ETag": etag(current.version)})
 
-    @api.patch("/client/<int:client_id>", tags=[clients_tag],
-               responses={200: models.PatchResponse, 404: models.Problem, 412: models.Problem,
-                          428: models.Problem, **responses_common})
-    def patch_client(path: models.ClientPath, body: models.PatchRequest) -> Response:
+    @api.patch("/client/<int:client_id>", tags=[clients_tag], security=SECURITY,
+               responses={200: models.PatchResponse, **problems(*common, 404, 412, 428)})
+    def patch_client(path: models.ClientPath, header: models.IfMatchHeader, body: models.PatchRequest) -> Response:
         """Modifier des champs éditables (If-Match obligatoire, rôle advisor) / edit fields."""
         lang = request_lang()
-        if_match = request.headers.get("If-Match")
-        if not if_match:
-            return problem(428, "Precondition required",
-                           "En-tête If-Match obligatoire (l'ETag de GET /api/client/{id})." if lang == "fr"
-                           else "If-Match header required (the ETag of GET /api/client/{id}).")
+        if_match = header.if_match
         matched = _ETAG.match(if_match)
         if matched is None:
             return problem(412, "Precondition failed",
@@ -150,27 +164,27 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
                               "changed_fields": version.to_dict()["changed_fields"],
                               "score": score.to_dict(lang)}, headers={"ETag": etag(version.version)})
 
-    @api.get("/client/<int:client_id>/history", tags=[clients_tag],
-             responses={200: models.History, 404: models.Problem, **responses_common})
+    @api.get("/client/<int:client_id>/history", tags=[clients_tag], security=SECURITY,
+             responses={200: models.History, **problems(*common, 404)})
     def client_history(path: models.ClientPath) -> Response:
         """Toutes les versions / every version: changes old → new, author, time, reason, score."""
         versions = service.history(path.client_id)
         return json_response({"client_id": path.client_id, "versions": [_version_entry(v) for v in versions]})
 
-    @api.get("/client/<int:client_id>/recourse", tags=[scores_tag],
-             responses={200: models.RecourseResponse, 404: models.Problem, **responses_common})
+    @api.get("/client/<int:client_id>/recourse", tags=[scores_tag], security=SECURITY,
+             responses={200: models.RecourseResponse, **problems(*common, 404)})
     def client_recourse(path: models.ClientPath, query: models.LangQuery) -> Response:
         """Les plus petits changements qui mènent à un accord / smallest changes that lead to a grant."""
         return json_response(service.recourse(path.client_id).to_dict(query.lang or request_lang()))
 
-    @api.get("/score/<int:client_id>", tags=[scores_tag],
-             responses={200: models.Score, 404: models.Problem, **responses_common})
+    @api.get("/score/<int:client_id>", tags=[scores_tag], security=SECURITY,
+             responses={200: models.Score, **problems(*common, 404)})
     def score_client(path: models.ClientPath, query: models.ScoreQuery) -> Response:
         """Probabilité, décision, contributions et raisons / probability, decision, reasons."""
         score = service.score_client(path.client_id, explain=query.explain)
         return json_response(score.to_dict(query.lang or request_lang(), explain=query.explain))
 
-    @api.post("/score", tags=[scores_tag], responses={200: models.Score, 404: models.Problem, **responses_common})
+    @api.post("/score", tags=[scores_tag], security=SECURITY, responses={200: models.Score, **problems(*common, 404)})
     def score_what_if(body: models.ScoreRequest, query: models.LangQuery) -> Response:
         """Simulation sans enregistrement / what-if for a stored client, or a new application."""
         item = ScoreItem(client_id=body.client_id, changes=body.changes, application=body.application,
@@ -180,7 +194,8 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
             return scoring_problem(outcome)
         return json_response(outcome.to_dict(query.lang or request_lang(), explain=body.explain))
 
-    @api.post("/score/batch", tags=[scores_tag], responses={200: models.BatchResponse, **responses_common})
+    @api.post("/score/batch", tags=[scores_tag], security=SECURITY,
+              responses={200: models.BatchResponse, **problems(*common)})
     def score_batch(body: models.BatchRequest, query: models.LangQuery) -> Response:
         """Jusqu'à 1 000 demandes en un appel / up to 1,000 requests in one call."""
         lang = query.lang or request_lang()

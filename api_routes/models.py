@@ -25,6 +25,11 @@ class LangQuery(Strict):
     lang: Lang | None = Field(default=None, description="fr (default) or en; else Accept-Language")
 
 
+class IfMatchHeader(BaseModel):
+    if_match: str = Field(alias="If-Match", description='ETag of the version being edited, e.g. "v3" '
+                                                        "(428 without it, 412 when stale)")
+
+
 class ScoreQuery(LangQuery):
     explain: bool = Field(default=True, description="false: probability and decision only (fastest)")
 
