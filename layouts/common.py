@@ -346,6 +346,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                                 "ROC curve and matrix computed on the out-of-fold predictions."),
     "fairness_title": ("Équité entre groupes", "Fairness across groups"),
     "fairness_none": ("Pas de mesure d'équité dans cet artefact.", "No fairness measure in this artifact."),
+    "group_gender": ("Genre", "Gender"),
+    "group_age_band": ("Tranche d'âge", "Age band"),
     "fair_count": ("Clients", "Clients"),
     "fair_approval": ("Taux d'accord", "Approval rate"),
     "fair_default": ("Taux de défaut", "Default rate"),

@@ -82,9 +82,11 @@ def distribution_figure(view: dict[str, Any], display_value: str | None = None, 
                        hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("defaulted", lang) + "</extra>")
         if client is not None and not isinstance(client, str):
             figure.add_vline(x=client, line={"color": INK, "width": 3, "dash": "dash"})
-            figure.add_annotation(x=client, y=1.0, yref="paper", yanchor="bottom", showarrow=False,
+            # Inside the plot, under its top edge: above it the legend would collide with the label.
+            figure.add_annotation(x=client, y=0.98, yref="paper", yanchor="top", showarrow=False,
                                   text=tr("client_marker", lang, value=display_value or f"{client:.3g}"),
-                                  font={"color": INK, "size": 13}, bgcolor="white")
+                                  font={"color": INK, "size": 13}, bgcolor="white", bordercolor=INK,
+                                  borderwidth=1, borderpad=3)
         figure.update_layout(barmode="overlay", bargap=0,
                              yaxis={"title": {"text": tr("share_axis", lang)}},
                              xaxis={"title": {"text": view["axis_title"]}})

@@ -103,10 +103,21 @@ FAIRNESS_COLUMNS = (("count", "fair_count"), ("approval_rate", "fair_approval"),
 
 
 def _grouping_title(grouping: str, lang: str) -> str:
+    known = {"gender": "group_gender", "age_band": "group_age_band", "CODE_GENDER": "group_gender"}
+    if grouping in known:
+        return tr(known[grouping], lang)
     try:
         return feature_label(grouping, lang)
     except (KeyError, ValueError):
-        return {"age_band": tr("age", lang)}.get(grouping, grouping.replace("_", " "))
+        return grouping.replace("_", " ")
+
+
+def _group_order(level: str) -> tuple[float, str]:
+    """Age bands in age order ("< 25" first, "65+" last); other groups by name."""
+    digits = "".join(c if c.isdigit() else " " for c in level).split()
+    if not digits:
+        return (float("inf"), level)
+    return (float(digits[0]) - (0.5 if level.strip().startswith("<") else 0), level)
 
 
 def fairness_block(fairness: Any, lang: str) -> Any:
@@ -118,7 +129,7 @@ def fairness_block(fairness: Any, lang: str) -> Any:
         if not isinstance(report, dict) or not isinstance(report.get("groups"), dict):
             continue
         rows = []
-        for level, metrics in report["groups"].items():
+        for level, metrics in sorted(report["groups"].items(), key=lambda item: _group_order(str(item[0]))):
             cells = [html.Th(format_level(str(level), lang), scope="row")]
             for key, _ in FAIRNESS_COLUMNS:
                 value = metrics.get(key)

@@ -79,7 +79,8 @@ def axis_value(feature: str, value: Any) -> float | str | None:
 def axis_title(feature: str, lang: str = "fr") -> str:
     label = feature_label(feature, lang)
     if in_years(feature):
-        return f"{label} ({_UNITS['years'][lang]})"
+        # The schema's label says "(days before the application)"; the axis is in years.
+        return f"{label.split(' (')[0]} ({_UNITS['years'][lang]})"
     return label
 
 
