@@ -54,8 +54,21 @@ def build_parser() -> argparse.ArgumentParser:
     # ~5x slower per step than 1 thread (4.9 s vs 1.0 s per T5 step under a load average of 6).
     cmp_.add_argument("--lc-per-class", default=None,
                       help="comma-separated labelled examples per class for the fold-0 few-shot curve "
-                           "(default 8,16,32; the full fold is always included; quick 8)")
+                           "(default 8,16,32; the full fold is always included; quick 8; 'none' for no curve)")
     cmp_.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
+    mrg = sub.add_parser("merge", help="merge results.json files of runs on the same folds, recompute statistics")
+    mrg.add_argument("results", nargs="+", type=Path, help="results.json files (a later run of a method wins)")
+    mrg.add_argument("--out", required=True, type=Path, help="output directory for the merged results.json")
+    exp = sub.add_parser("explain", help="T5 (a) vs TF-IDF explanations on fold 0 (local and global)")
+    exp.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
+    exp.add_argument("--model-dir", required=True, type=Path,
+                     help="fold-0 T5 saved by `compare --keep-models DIR` (DIR/scratch_fold0)")
+    exp.add_argument("--out", required=True, type=Path, help="output directory (explanations.json, PNGs)")
+    exp.add_argument("--ig-steps", type=int, default=32, help="Integrated Gradients steps (default 32)")
+    exp.add_argument("--max-input-len", type=int, default=128, help="T5 input tokens (as in training)")
+    exp.add_argument("--global-texts", type=int, default=None,
+                     help="test texts used for the global view (default: all of fold 0)")
+    exp.add_argument("--seed", type=int, default=42, help="seed of the folds (as in compare)")
     rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
     rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
     return parser
@@ -79,6 +92,47 @@ def _report(results_path: Path) -> int:
         return 2
     written = write_reports(results, results_path.parent)
     print(f"wrote {len(written)} report files in {results_path.parent}")
+    return 0
+
+
+def _merge(paths: list[Path], out: Path) -> int:
+    from nlp.compare import write_results
+    from nlp.merge import MergeError, merge_results
+    from nlp.report import write_reports
+
+    try:
+        merged = merge_results(paths)
+    except MergeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    path = write_results(merged, out)
+    written = write_reports(merged, out)
+    print(f"wrote {path} ({len(merged['methods'])} methods, headline folds {merged['protocol']['headline_folds']}) "
+          f"and {len(written)} report files")
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for var in _OFFLINE_VARS:
+        os.environ.setdefault(var, "1")
+    import torch
+
+    from nlp.data import DataError, load_flipkart, make_folds
+    from nlp.explain import ExplainError, explain
+    from nlp.report import matplotlib  # noqa: F401  (selects the headless backend)
+
+    torch.set_num_threads(1)
+    try:
+        corpus = load_flipkart(args.data)
+        folds = make_folds(corpus.labels, 5, args.seed)
+        res = explain(args.model_dir, corpus, folds, args.out, max_len=args.max_input_len, n_steps=args.ig_steps,
+                      global_texts=args.global_texts, seed=args.seed)
+    except (DataError, ExplainError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}/explanations.json and {len(res['local']) + 1} figures "
+          f"(max IG convergence error {res['max_ig_convergence_error']:.2g})")
     return 0
 
 
@@ -126,7 +180,9 @@ def _config(args: argparse.Namespace, argv: list[str]):
         lr_grid=lr_grid, val_fraction=val_fraction, length_norm=args.length_norm or plan.length_norm,
     )
     per_class = cfg.lc_per_class
-    if args.lc_per_class:
+    if args.lc_per_class == "none":
+        per_class = []
+    elif args.lc_per_class:
         per_class = sorted(set(_numbers(args.lc_per_class, "--lc-per-class", int)))
         if not all(k >= 1 for k in per_class):
             raise SystemExit("error: --lc-per-class: counts must be >= 1")
@@ -145,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "report":
         return _report(args.results)
+    if args.command == "merge":
+        return _merge(args.results, args.out)
+    if args.command == "explain":
+        return _explain(args)
     if not args.online:
         for var in _OFFLINE_VARS:
             os.environ.setdefault(var, "1")

@@ -231,6 +231,20 @@ class Comparison:
             overall = progress.add_task("all runs", total=len(jobs) + len(lc_jobs))
             self._steps_task = progress.add_task("steps", total=1, visible=False)
             runner = T5Runner(cfg.t5, self._on_step, keep_dir=cfg.keep_models)
+            # Few-shot points first: they are the cheap fits, so a run stopped early still has the curve.
+            tr, te = self.folds[0]
+            full_train, test = self.corpus.subset(tr), self.corpus.subset(te)
+            for method, k in lc_jobs:
+                progress.update(overall, description=f"learning curve {method} {k}/class")
+                sub = full_train.subset(stratified_per_class(full_train.labels, k, cfg.seed))
+                res = self._run_one(method, 0, sub, test, full_train, runner)
+                m = res.metrics(test)
+                self._curve[method].append({"per_class": k, "n_train": len(sub),
+                                            "accuracy": m["accuracy"], "f1_macro": m["f1_macro"],
+                                            "train_time_s": m["train_time_s"]})
+                self.console.log(f"learning curve {method:<22} {k:>3}/class (n={len(sub)}): acc={m['accuracy']:.3f}")
+                progress.advance(overall)
+                self._checkpoint()
             for method, fold in jobs:
                 progress.update(overall, description=f"{method} fold {fold}")
                 tr, te = self.folds[fold]
@@ -250,19 +264,6 @@ class Comparison:
                 progress.advance(overall)
                 self._checkpoint()
 
-            tr, te = self.folds[0]
-            full_train, test = self.corpus.subset(tr), self.corpus.subset(te)
-            for method, k in lc_jobs:
-                progress.update(overall, description=f"learning curve {method} {k}/class")
-                sub = full_train.subset(stratified_per_class(full_train.labels, k, cfg.seed))
-                res = self._run_one(method, 0, sub, test, full_train, runner)
-                m = res.metrics(test)
-                self._curve[method].append({"per_class": k, "n_train": len(sub),
-                                            "accuracy": m["accuracy"], "f1_macro": m["f1_macro"],
-                                            "train_time_s": m["train_time_s"]})
-                self.console.log(f"learning curve {method:<22} {k:>3}/class (n={len(sub)}): acc={m['accuracy']:.3f}")
-                progress.advance(overall)
-                self._checkpoint()
         self._progress = None
         for method in self._curve:
             self._curve[method].sort(key=lambda r: r["n_train"])
@@ -288,18 +289,6 @@ class Comparison:
                 continue
             head_rows = [r for r in rows if r["fold"] in headline]
 
-            def summary(rs: list[dict[str, Any]]) -> dict[str, Any]:
-                s: dict[str, Any] = {
-                    k: mean_std([r[k] for r in rs])
-                    for k in ("accuracy", "f1_macro", "train_time_s", "infer_ms_per_text")
-                }
-                for k in ("invalid_generation_rate", "generation_accuracy", "rank_sum_accuracy",
-                          "rank_length_normalised_accuracy"):
-                    if rs and all(k in r for r in rs):
-                        s[k] = mean_std([r[k] for r in rs])
-                s["folds"] = [r["fold"] for r in rs]
-                return s
-
             k = len(self.corpus.label_names)
             pooled = np.zeros((k, k), dtype=int)
             for r in head_rows:
@@ -309,8 +298,8 @@ class Comparison:
                     m, f"Pretrained checkpoint '{self._hub.get(m)}' fine-tuned text-to-text"
                 ),
                 **self._static[m],
-                "headline": summary(head_rows),
-                "all_folds": summary(rows),
+                "headline": summarise(head_rows),
+                "all_folds": summarise(rows),
                 "confusion_headline_pooled": np.asarray(pooled).tolist(),
                 "per_fold": rows,
                 # One prediction per text of the corpus (label id), from the model whose training fold
@@ -359,6 +348,19 @@ class Comparison:
     def _csv_path(self) -> Path:
         p = Path(self.cfg.data)
         return sorted(p.glob("*.csv"))[0] if p.is_dir() else p
+
+
+def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Mean ± std over folds of the per-fold metrics (those every row has)."""
+    s: dict[str, Any] = {
+        k: mean_std([r[k] for r in rows]) for k in ("accuracy", "f1_macro", "train_time_s", "infer_ms_per_text")
+    }
+    for k in ("invalid_generation_rate", "generation_accuracy", "rank_sum_accuracy",
+              "rank_length_normalised_accuracy"):
+        if rows and all(k in r for r in rows):
+            s[k] = mean_std([r[k] for r in rows])
+    s["folds"] = [r["fold"] for r in rows]
+    return s
 
 
 def statistics(results: dict[str, Any], head_mask: np.ndarray | None = None) -> dict[str, Any]:
