@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--global-texts", type=int, default=None,
                      help="test texts used for the global view (default: all of fold 0)")
     exp.add_argument("--seed", type=int, default=42, help="seed of the folds (as in compare)")
+    fig = sub.add_parser("figures", help="explanatory slide figures (T5 text-to-text, span corruption)")
+    fig.add_argument("--data", required=True, type=Path, help="Flipkart CSV file (a real text is corrupted)")
+    fig.add_argument("--out", required=True, type=Path, help="output directory for the PNGs")
     rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
     rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
     return parser
@@ -133,6 +136,24 @@ def _explain(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {args.out}/explanations.json and {len(res['local']) + 1} figures "
           f"(max IG convergence error {res['max_ig_convergence_error']:.2g})")
+    return 0
+
+
+def _figures(data: Path, out: Path) -> int:
+    from nlp.data import DataError, load_flipkart
+    from nlp.figures import span_corruption, t5_text_to_text
+
+    try:
+        corpus = load_flipkart(data)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    out.mkdir(parents=True, exist_ok=True)
+    # The most varied of the long texts: repeated product names make a poor illustration.
+    long = [t for t in corpus.texts if len(t.split()) >= 60]
+    text = max(long, key=lambda t: len(set(t.split()[:60])))
+    paths = [t5_text_to_text(out / "t5_text_to_text.png"), span_corruption(out / "span_corruption.png", text)]
+    print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 
 
@@ -205,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         return _merge(args.results, args.out)
     if args.command == "explain":
         return _explain(args)
+    if args.command == "figures":
+        return _figures(args.data, args.out)
     if not args.online:
         for var in _OFFLINE_VARS:
             os.environ.setdefault(var, "1")
