@@ -31,6 +31,7 @@ from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_features, complete_features
 from scoring.model.artifacts import ScoringArtifact, load_artifact
 from scoring.model.threshold import decide
+from scoring.population import PopulationViews
 from scoring.schema import TABLES
 from scoring.validation import (
     APPLICATION_COLUMNS,
@@ -248,7 +249,7 @@ class ScoringService:
         decision = artifact.decision
         self.threshold = float(decision["threshold"])
         self.review_band = (float(decision["review_low"]), float(decision["review_high"]))
-        self.population = _population_views(artifact)
+        self.population = PopulationViews(artifact)
 
     @classmethod
     def from_artifact(cls, path: Path, store: Store | None = None) -> ScoringService:
@@ -278,11 +279,7 @@ class ScoringService:
     def in_training_set(self, client_id: int | None) -> bool:
         if client_id is None:
             return False
-        check = getattr(self.artifact, "is_training_client", None)
-        if check is not None:
-            return bool(check(int(client_id)))
-        return self.store is not None and self.store.exists(int(client_id)) and \
-            self.store.current(int(client_id)).in_training_set
+        return bool(self.artifact.is_training_client(int(client_id)))
 
     def feature_frame(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None]) -> pl.DataFrame:
         """Feature rows for validated applications, each joined with its client's stored history
@@ -554,10 +551,3 @@ def matrix_row_values(features: pl.DataFrame, row: int, names: Sequence[str]) ->
     return [values.get(name) for name in names]
 
 
-def _population_views(artifact: ScoringArtifact) -> Any:
-    """The dashboard's population views, when that module is present."""
-    try:
-        from scoring.population import PopulationViews
-    except ImportError:
-        return None
-    return PopulationViews(artifact)
