@@ -217,6 +217,8 @@ def load_clients(
     """Load application_test (and application_train, flagged as training clients) into the
     store through the validating loader, scored in batch with ``artifact`` when one is given.
     Idempotent: clients already stored are skipped. Returns (inserted, skipped_existing)."""
+    import polars as pl
+
     from scoring.data import load_tables
 
     console = _stderr()
@@ -231,9 +233,14 @@ def load_clients(
     inserted = skipped = 0
     for table in tables:
         frame = frames[table].collect()
+        # Stored clients are skipped before scoring and building their snapshots: a rerun is cheap.
+        stored = store.stored_ids(frame[KEY].to_list())
+        already = len(stored)
+        if stored:
+            frame = frame.filter(~pl.col(KEY).is_in(list(stored)))
         scores = None
         model_version = None
-        if service is not None:
+        if service is not None and frame.height:
             scored_at = time.perf_counter()
             scores = service.score_frame(frame)
             model_version = service.artifact.version
@@ -244,7 +251,7 @@ def load_clients(
         done = store.bulk_load(clients, batch_size=batch_size, progress=progress, total=frame.height,
                                description=f"{table} → base clients / store")
         inserted += done[0]
-        skipped += done[1]
+        skipped += done[1] + already
         del frame, scores, clients  # large: let them go before the next table
     console.print(
         f"[green]{inserted:,} clients ajoutés, {skipped:,} déjà présents[/green] / {inserted:,} added, "

@@ -434,7 +434,31 @@ class Store:
                 inserted += batch_inserted
                 skipped += len(batch) - batch_inserted
                 advance(len(batch))
+        if inserted:
+            self._refresh_statistics()
         return inserted, skipped
+
+    def _refresh_statistics(self) -> None:
+        # Fresh planner statistics after a bulk load, so searches pick the right index.
+        with self._writer.begin() as connection:
+            connection.exec_driver_sql("ANALYZE clients")  # same statement on both backends
+
+    def stored_ids(self, client_ids: Iterable[int]) -> set[int]:
+        """The ids among ``client_ids`` that are stored (queried 5,000 at a time)."""
+        ids = [_check_client_id(client_id) for client_id in client_ids]
+        found: set[int] = set()
+        with self._engine.connect() as connection:
+            for start in range(0, len(ids), 5000):
+                chunk = ids[start:start + 5000]
+                if self.dialect == "postgresql":
+                    # One array parameter: an IN list of 5,000 parameters is slow to parse and plan.
+                    from sqlalchemy.dialects.postgresql import ARRAY
+
+                    among = Client.client_id == any_(bindparam("ids", chunk, type_=ARRAY(BigInteger())))
+                else:
+                    among = Client.client_id.in_(chunk)
+                found.update(connection.execute(select(Client.client_id).where(among)).scalars())
+        return found
 
     def _load_batch(self, batch: list[NewClient], author: str) -> int:
         if self.dialect == "postgresql":
@@ -443,15 +467,7 @@ class Store:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         ids = [_check_client_id(client.client_id) for client in batch]
         # Skip stored clients before building their rows: a rerun then costs one query a batch.
-        if self.dialect == "postgresql":
-            # One array parameter: an IN list of 5,000 parameters is slow to parse and plan.
-            from sqlalchemy.dialects.postgresql import ARRAY
-
-            among = Client.client_id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger())))
-        else:
-            among = Client.client_id.in_(ids)
-        with self._engine.connect() as connection:
-            stored = set(connection.execute(select(Client.client_id).where(among)).scalars())
+        stored = self.stored_ids(ids)
         now = _now()
         client_rows: dict[int, dict[str, Any]] = {}
         version_rows: dict[int, dict[str, Any]] = {}

@@ -62,3 +62,10 @@ def test_bulk_load_writes_one_audit_event_per_batch(store: Store) -> None:
     store.bulk_load(clients(range(1, 26)), batch_size=10, progress=False)
     events = [event for event in store.audit_events() if event.action == "client_bulk_load"]
     assert sorted(event.detail["inserted"] for event in events) == [5, 10, 10]
+
+
+def test_stored_ids_reports_which_ids_exist_across_chunks(store: Store) -> None:
+    store.bulk_load(clients(range(1, 12_001, 2)), progress=False)  # odd ids only
+    asked = list(range(1, 12_001))
+    assert store.stored_ids(asked) == set(range(1, 12_001, 2))
+    assert store.stored_ids([]) == set()
