@@ -70,6 +70,7 @@ _BOILERPLATE = [
 ]
 # What the audit counts as boilerplate still present after cleaning (reported in results.json).
 BOILERPLATE_MARKERS = {
+    "for_rs_dot": re.compile(r"for Rs\.", re.IGNORECASE),
     "buy_for_rs": re.compile(r"\bBuy\b.{1,300}?\b(?:for|at)\s+(?:only\s+)?Rs", re.IGNORECASE | re.DOTALL),
     "at_best_prices_with": re.compile(r"at best prices with", re.IGNORECASE),
     "flipkart_com": re.compile(r"Flipkart\.com", re.IGNORECASE),

@@ -52,3 +52,29 @@ def test_missing_column_is_named(tmp_path) -> None:
     path = write_corpus(tmp_path / "bad.csv", per_class=5, drop="description")
     with pytest.raises(DataError, match=r"missing column.*description"):
         load_flipkart(path)
+
+
+def test_shop_boilerplate_forms_are_removed_and_the_product_kept() -> None:
+    from nlp.data import boilerplate_counts
+
+    raw = [
+        "Borse N16 Vanity Case. Buy Borse N16 Vanity Case for Rs.680 online. Borse N16 Vanity Case at best "
+        "prices with & . Also keeps brushes.",
+        "Camerii WM64 Analog Watch - For Men - Buy Camerii WM64 Analog Watch - For Men WM64 Online at Rs.449 in "
+        "India Only at Flipkart.com. - Great Discounts, Only Genuine Products, 30 Day Replacement Guarantee, "
+        "Free Shipping.",
+        "Flipkart.com: Buy Svayam Manicure Duo for Rs. 645 from Flipkart.com. - Lowest Prices, Only Genuine "
+        "Products, 30 Day Replacement Guarantee, Free Shipping. Cash On Delivery!",
+    ]
+    cleaned = [clean_text(t) for t in raw]
+    assert cleaned[0] == "Borse N16 Vanity Case. Also keeps brushes."
+    assert cleaned[1].startswith("Camerii WM64 Analog Watch - For Men")
+    assert all(n == 0 for n in boilerplate_counts(cleaned).values())
+    assert boilerplate_counts(raw)["for_rs_dot"] == 2
+
+
+def test_tokenizer_ids_are_identical_between_runs(corpus) -> None:
+    from nlp.t5_tokenizer import train_t5_tokenizer
+
+    vocabs = [train_t5_tokenizer(corpus.texts, vocab_size=600).get_vocab() for _ in range(3)]
+    assert vocabs[0] == vocabs[1] == vocabs[2]
