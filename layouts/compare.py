@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, separators, tr
+from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_level, format_value
 
@@ -54,18 +54,18 @@ def population_note(view: dict[str, Any], lang: str = "fr") -> str:
     return tr("population_note", lang, n=number(view["n_clients"], 0, lang), d=number(view["n_default"], 0, lang))
 
 
-def distribution_figure(view: dict[str, Any], display_value: str | None = None, lang: str = "fr") -> go.Figure:
-    figure = go.Figure()
+def distribution_figure(view: dict[str, Any], display_value: str | None = None, lang: str = "fr") -> Fig:
+    figure = Fig()
     client = view.get("client_value")
     if view["kind"] == "categorical":
         levels = view["levels"]
         names = [format_level(str(level), lang) for level in levels]
         colours = [VERMILLION if level == client else "#8c8c8c" for level in levels]
-        figure.add_bar(
+        figure.add_trace(trace("bar",
             x=names, y=view["default_rate"], marker={"color": colours, "line": {"color": INK, "width": 0.5}},
             text=[f"n={c}" for c in view["counts"]], textposition="outside",
             hovertemplate="%{x}: %{y:.1f} %<extra></extra>", name=tr("default_rate_axis", lang),
-        )
+        ))
         if client in levels:
             i = levels.index(client)
             figure.add_annotation(x=names[i], y=view["default_rate"][i], text=tr("this_client", lang) + " ▼",
@@ -73,13 +73,14 @@ def distribution_figure(view: dict[str, Any], display_value: str | None = None, 
         figure.update_layout(yaxis={"title": {"text": tr("default_rate_axis", lang)}},
                              xaxis={"title": {"text": view["axis_title"]}, "tickangle": -30})
     else:
-        figure.add_bar(x=view["centers"], y=view["share_repaid"], width=view["widths"], name=tr("repaid", lang),
+        figure.add_trace(trace("bar", x=view["centers"], y=view["share_repaid"], width=view["widths"],
+                               name=tr("repaid", lang),
                        marker={"color": BLUE, "opacity": 0.75},
-                       hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("repaid", lang) + "</extra>")
-        figure.add_bar(x=view["centers"], y=view["share_default"], width=view["widths"],
+                       hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("repaid", lang) + "</extra>"))
+        figure.add_trace(trace("bar", x=view["centers"], y=view["share_default"], width=view["widths"],
                        name=tr("defaulted", lang),
                        marker={"color": VERMILLION, "opacity": 0.75, "pattern": {"shape": "/", "fgcolor": "white"}},
-                       hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("defaulted", lang) + "</extra>")
+                       hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("defaulted", lang) + "</extra>"))
         if client is not None and not isinstance(client, str):
             figure.add_vline(x=client, line={"color": INK, "width": 3, "dash": "dash"})
             # Inside the plot, under its top edge: above it the legend would collide with the label.

@@ -8,7 +8,6 @@ import math
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts.common import (
@@ -25,6 +24,7 @@ from layouts.common import (
     separators,
     tr,
 )
+from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_level
 from scoring.schema import SENTINEL_DAYS
@@ -141,11 +141,11 @@ def _html_id(name: str) -> str:
     return '{"field":"' + name + '","type":"' + ID.match("field")["type"] + '"}'
 
 
-def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str = "fr") -> go.Figure:
+def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str = "fr") -> Fig:
     labels = [tr("before", lang), tr("after", lang)]
     values = [100 * before["probability_of_default"], 100 * after["probability_of_default"]]
     decisions = [before["decision"], after["decision"]]
-    figure = go.Figure(go.Bar(
+    figure = Fig(trace("bar",
         x=values, y=labels, orientation="h",
         marker={"color": [DECISION_COLOURS[d] for d in decisions], "line": {"color": INK, "width": 1}},
         text=[f"{percent(v / 100, lang)} · {DECISION_ICONS[d]} {decision_text(d, lang)}"
@@ -154,8 +154,7 @@ def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str
     ))
     threshold = 100 * float(after["threshold"])
     figure.add_vline(x=threshold, line={"color": INK, "dash": "dash", "width": 2},
-                     annotation_text=f"{tr('threshold', lang)} {percent(threshold / 100, lang)}",
-                     annotation_position="top")
+                     annotation_text=f"{tr('threshold', lang)} {percent(threshold / 100, lang)}")
     figure.update_layout(
         height=170, margin={"l": 10, "r": 40, "t": 30, "b": 10},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 13},

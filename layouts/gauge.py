@@ -7,7 +7,6 @@ import math
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import dcc, html
 
 from layouts.common import (
@@ -23,6 +22,7 @@ from layouts.common import (
     separators,
     tr,
 )
+from layouts.figure import Fig, trace
 
 ID = PanelIds("gauge")
 
@@ -37,13 +37,13 @@ def gauge_range(probability: float, review_high: float) -> float:
     return min(1.0, math.ceil(top * 20) / 20)
 
 
-def gauge_figure(score: dict[str, Any], lang: str = "fr") -> go.Figure:
+def gauge_figure(score: dict[str, Any], lang: str = "fr") -> Fig:
     p = float(score["probability_of_default"])
     low, high = (float(v) for v in score["review_band"])
     threshold = float(score["threshold"])
     top = gauge_range(p, high)
-    figure = go.Figure(
-        go.Indicator(
+    figure = Fig(
+        trace("indicator",
             mode="gauge+number",
             value=p * 100,
             number={"suffix": " %" if lang == "fr" else "%", "valueformat": ".1f",
@@ -143,12 +143,12 @@ def decision_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
     return html.Div(children)
 
 
-def chart(graph_id: str, figure: go.Figure, description: str, height: int | None = None,
+def chart(graph_id: str, figure: Fig, description: str, height: int | None = None,
           class_name: str = "") -> html.Figure:
     """A chart with its text alternative: the figure is labelled for screen readers and the
     same sentence is kept as a (visually hidden) caption."""
     # No style=None: dcc.Graph reads style.height and a null style crashes the whole page.
-    style = {"height": f"{height}px"} if height else {"height": f"{figure.layout.height or 400}px"}
+    style = {"height": f"{height or figure['layout'].get('height') or 400}px"}
     return html.Figure(
         [
             dcc.Graph(id=graph_id, figure=figure, config={"displayModeBar": False, "responsive": True},

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import html
 
 from layouts.common import DECISION_ICONS, FONT, INK, TEXT_ON_WHITE, PanelIds, decision_text, percent, separators, tr
+from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_value
 from scoring.feature_labels import feature_label
@@ -33,17 +33,16 @@ def changes_text(changed: dict[str, Any], lang: str) -> str:
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
 
 
-def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> go.Figure:
+def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> Fig:
     scored = [v for v in versions if v.get("probability_of_default") is not None]
-    figure = go.Figure(go.Scatter(
+    figure = Fig(trace("scatter",
         x=[v["version"] for v in scored], y=[100 * v["probability_of_default"] for v in scored],
         mode="lines+markers+text", text=[percent(v["probability_of_default"], lang) for v in scored],
         textposition="top center", line={"color": INK}, marker={"size": 9, "color": INK},
         hovertemplate="v%{x}: %{y:.1f} %<extra></extra>",
     ))
     figure.add_hline(y=threshold * 100, line={"color": "#a33a00", "dash": "dash"},
-                     annotation_text=f"{tr('threshold', lang)} {percent(threshold, lang)}",
-                     annotation_position="bottom right")
+                     annotation_text=f"{tr('threshold', lang)} {percent(threshold, lang)}")
     top = max([threshold * 100 * 1.6] + [100 * v["probability_of_default"] * 1.25 for v in scored])
     figure.update_layout(
         height=220, margin={"l": 10, "r": 10, "t": 20, "b": 10},

@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import html
 
 from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, percent, separators, tr
+from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from layouts.why import importance_figure
 from scoring.display import format_level
@@ -18,7 +18,7 @@ from scoring.feature_labels import feature_label
 ID = PanelIds("model")
 
 
-def _layout(figure: go.Figure, lang: str, height: int = 320, **axes: Any) -> go.Figure:
+def _layout(figure: Fig, lang: str, height: int = 320, **axes: Any) -> Fig:
     figure.update_layout(height=height, separators=separators(lang), margin={"l": 10, "r": 20, "t": 20, "b": 10},
                          font={"family": FONT, "color": INK, "size": 12}, plot_bgcolor="white",
                          paper_bgcolor="white", showlegend=False, **axes)
@@ -27,36 +27,35 @@ def _layout(figure: go.Figure, lang: str, height: int = 320, **axes: Any) -> go.
     return figure
 
 
-def roc_figure(roc: dict[str, Any], lang: str = "fr") -> go.Figure:
-    figure = go.Figure()
-    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", line={"color": "#8c8c8c", "dash": "dot"},
-                       hoverinfo="skip")
-    figure.add_scatter(x=roc["fpr"], y=roc["tpr"], mode="lines", line={"color": BLUE, "width": 3},
-                       hovertemplate="%{x:.2f}, %{y:.2f}<extra></extra>")
+def roc_figure(roc: dict[str, Any], lang: str = "fr") -> Fig:
+    figure = Fig()
+    figure.add_trace(trace("scatter", x=[0, 1], y=[0, 1], mode="lines", line={"color": "#8c8c8c", "dash": "dot"},
+                       hoverinfo="skip"))
+    figure.add_trace(trace("scatter", x=roc["fpr"], y=roc["tpr"], mode="lines", line={"color": BLUE, "width": 3},
+                       hovertemplate="%{x:.2f}, %{y:.2f}<extra></extra>"))
     return _layout(figure, lang, xaxis={"title": {"text": tr("roc_x", lang)}, "range": [0, 1]},
                    yaxis={"title": {"text": tr("roc_y", lang)}, "range": [0, 1]})
 
 
-def calibration_figure(curve: list[dict[str, Any]], lang: str = "fr") -> go.Figure:
+def calibration_figure(curve: list[dict[str, Any]], lang: str = "fr") -> Fig:
     top = max([0.05] + [max(r["mean_predicted"], r["observed_rate"]) for r in curve]) * 1.1
-    figure = go.Figure()
-    figure.add_scatter(x=[0, top], y=[0, top], mode="lines", line={"color": "#8c8c8c", "dash": "dot"},
-                       name=tr("perfect", lang), hoverinfo="skip")
-    figure.add_scatter(x=[r["mean_predicted"] for r in curve], y=[r["observed_rate"] for r in curve],
+    figure = Fig()
+    figure.add_trace(trace("scatter", x=[0, top], y=[0, top], mode="lines", line={"color": "#8c8c8c", "dash": "dot"},
+                       name=tr("perfect", lang), hoverinfo="skip"))
+    figure.add_trace(trace("scatter", x=[r["mean_predicted"] for r in curve], y=[r["observed_rate"] for r in curve],
                        mode="lines+markers", line={"color": VERMILLION, "width": 2}, marker={"size": 8},
-                       hovertemplate="%{x:.1%} → %{y:.1%}<extra></extra>")
+                       hovertemplate="%{x:.1%} → %{y:.1%}<extra></extra>"))
     return _layout(figure, lang, xaxis={"title": {"text": tr("calibration_x", lang)}, "tickformat": ".0%",
                                   "range": [0, top]},
                    yaxis={"title": {"text": tr("calibration_y", lang)}, "tickformat": ".0%", "range": [0, top]})
 
 
-def cost_figure(curve: list[dict[str, Any]], threshold: float, lang: str = "fr") -> go.Figure:
+def cost_figure(curve: list[dict[str, Any]], threshold: float, lang: str = "fr") -> Fig:
     shown = [r for r in curve if r["threshold"] <= 0.5] or curve
-    figure = go.Figure(go.Scatter(x=[r["threshold"] for r in shown], y=[r["cost"] for r in shown], mode="lines",
+    figure = Fig(trace("scatter", x=[r["threshold"] for r in shown], y=[r["cost"] for r in shown], mode="lines",
                                   line={"color": INK, "width": 2}, hovertemplate="%{x:.1%}: %{y:,.0f}<extra></extra>"))
     figure.add_vline(x=threshold, line={"color": VERMILLION, "width": 3, "dash": "dash"},
-                     annotation_text=tr("chosen_threshold", lang, t=percent(threshold, lang)),
-                     annotation_position="top right")
+                     annotation_text=tr("chosen_threshold", lang, t=percent(threshold, lang)))
     return _layout(figure, lang, xaxis={"title": {"text": tr("cost_x", lang)}, "tickformat": ".0%"},
                    yaxis={"title": {"text": tr("cost_y", lang)}})
 

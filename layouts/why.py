@@ -7,10 +7,10 @@ import math
 from typing import Any
 
 import dash_bootstrap_components as dbc
-import plotly.graph_objects as go
 from dash import html
 
 from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, percent, separators, tr
+from layouts.figure import Fig, trace
 from layouts.gauge import chart
 
 ID = PanelIds("why")
@@ -42,7 +42,7 @@ def waterfall_data(score: dict[str, Any], top: int = TOP_FEATURES) -> dict[str, 
             "end": float(score["base_value"]) + sum(c["contribution"] for c in contributions)}
 
 
-def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEATURES) -> go.Figure:
+def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEATURES) -> Fig:
     """Horizontal waterfall in log-odds, read on a probability axis.
 
     SHAP values add up in log-odds; an axis in log-odds would mean nothing to a client, so the
@@ -77,8 +77,8 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
     measures.append("total")
     values.append(0.0)
     texts.append(percent(float(score["probability_of_default"]), lang))
-    figure = go.Figure(
-        go.Waterfall(
+    figure = Fig(
+        trace("waterfall",
             orientation="h",
             measure=measures,
             y=labels,
@@ -121,13 +121,13 @@ def waterfall_description(score: dict[str, Any], lang: str = "fr") -> str:
 
 
 def importance_figure(importance: list[dict[str, Any]], client_features: set[str], lang: str = "fr",
-                      count: int = 10) -> go.Figure:
+                      count: int = 10) -> Fig:
     """The model's global importance; the features that are also this client's reasons in bold."""
     rows = list(reversed(importance[:count]))
     labels = [(f"<b>{_short(r['label'], 40)}</b>" if r["feature"] in client_features else _short(r["label"], 40))
               for r in rows]
-    figure = go.Figure(
-        go.Bar(
+    figure = Fig(
+        trace("bar",
             x=[r["importance"] for r in rows], y=labels, orientation="h",
             marker={"color": ["#3d3d3d" if r["feature"] in client_features else "#a6a6a6" for r in rows]},
             hovertemplate="%{y}: %{x:.3f}<extra></extra>",

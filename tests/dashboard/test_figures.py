@@ -8,6 +8,7 @@ import zlib
 from datetime import UTC, datetime
 from typing import Any
 
+import plotly.graph_objects as go
 import pytest
 
 from layouts.common import distance_sentence, percent
@@ -28,6 +29,14 @@ def text_of(component: Any) -> str:
         return " ".join(text_of(c) for c in component)
     children = getattr(component, "children", None)
     return text_of(children) if children is not None else ""
+
+
+@pytest.fixture(scope="module")
+def trained_artifact_views(trained_artifact: Any) -> Any:
+    from scoring.model.artifacts import load_artifact
+    from scoring.population import PopulationViews
+
+    return PopulationViews(load_artifact(trained_artifact))
 
 
 def contribution(feature: str, value: float, label: str | None = None) -> dict[str, Any]:
@@ -57,7 +66,7 @@ def test_gauge_range_shows_the_review_band_and_the_client() -> None:
 
 
 def test_gauge_marks_threshold_and_the_three_zones() -> None:
-    figure = gauge_figure(make_score(), "fr")
+    figure = go.Figure(gauge_figure(make_score(), "fr"))  # also checks the dict against plotly's schema
     gauge = figure.data[0].gauge
     assert gauge.threshold.value == pytest.approx(8.0)
     bounds = [bound for step in gauge.steps for bound in step.range]
@@ -91,7 +100,7 @@ def test_waterfall_goes_from_the_average_client_to_this_client_and_groups_the_re
     assert len(data["head"]) == 10 and data["n_rest"] == 5
     end = 1 / (1 + math.exp(-data["end"]))
     assert end == pytest.approx(score["probability_of_default"])
-    figure = waterfall_figure(score, "fr", top=10)
+    figure = go.Figure(waterfall_figure(score, "fr", top=10))
     bars = figure.data[0]
     assert list(bars.measure) == ["absolute"] + ["relative"] * 11 + ["total"]
     assert bars.y[-2] == "5 autres facteurs"
@@ -102,7 +111,7 @@ def test_waterfall_goes_from_the_average_client_to_this_client_and_groups_the_re
 def test_global_importance_bolds_this_clients_own_factors() -> None:
     importance = [{"feature": "A", "label": "Alpha", "importance": 0.3},
                   {"feature": "B", "label": "Beta", "importance": 0.2}]
-    figure = importance_figure(importance, {"B"}, "fr")
+    figure = go.Figure(importance_figure(importance, {"B"}, "fr"))
     assert "<b>Beta</b>" in figure.data[0].y and "Alpha" in figure.data[0].y
 
 
@@ -141,6 +150,31 @@ def test_recourse_options_are_sentences_with_their_new_decision() -> None:
     assert text.startswith("Emprunter 300 000") and "Accordé" in text and decision == "granted"
     assert recourse_items({"decision": "refused", "options": [], "message": "Rien ne suffit."}, "fr") == \
         [("Rien ne suffit.", None)]
+
+
+def test_every_panel_figure_is_valid_plotly(trained_artifact_views: Any) -> None:
+    """The hand-built dicts follow plotly's schema (go.Figure raises on any unknown property)."""
+    from layouts.bivariate import bivariate_figure
+    from layouts.compare import distribution_figure
+    from layouts.edit import before_after_figure
+    from layouts.history import history_figure
+    from layouts.model_page import calibration_figure, cost_figure, roc_figure
+
+    views = trained_artifact_views
+    for lang in ("fr", "en"):
+        go.Figure(distribution_figure(views.distribution("AMT_CREDIT", 300000.0, None, lang), "300 000", lang))
+        go.Figure(distribution_figure(views.distribution("NAME_INCOME_TYPE", "Working", None, lang), None, lang))
+        go.Figure(bivariate_figure(views.bivariate("AMT_CREDIT", "NAME_INCOME_TYPE", "outcome", lang),
+                                   300000.0, "Working", lang))
+        go.Figure(bivariate_figure(views.bivariate("AMT_CREDIT", "DAYS_BIRTH", "risk", lang), 1.0, 40.0, lang))
+        go.Figure(before_after_figure(make_score(), make_score(0.03, "granted"), lang))
+        versions = [{"version": v, "probability_of_default": p, "created_at": "2026-11-25T07:00:00+00:00"}
+                    for v, p in ((1, 0.1), (2, 0.05))]
+        go.Figure(history_figure(versions, 0.08, lang))
+        page = views.model_page(lang)
+        go.Figure(roc_figure(page["roc"], lang))
+        go.Figure(calibration_figure(page["reliability_curve"], lang))
+        go.Figure(cost_figure(page["cost_curve"], page["threshold"], lang))
 
 
 def test_recent_clients_keep_the_latest_first_without_duplicates() -> None:

@@ -1,0 +1,205 @@
+"""Dashboard speed: server time of every callback that selecting a client fires, and the first
+page load of a client in headless Chromium (cold browser cache), on a real app.
+
+    python benchmarks/dashboard_latency.py --artifact ARTIFACT_DIR --data-dir DATA_DIR \
+        [--clients 30] [--page-loads 5] [--database-url sqlite:////tmp/x.db]
+
+DATA_DIR holds application_test.csv (loaded into the store, scored in batch, as
+`credit-scoring load-clients` does). Targets (issue 7): every panel within 300 ms of server time,
+first page load within 2.5 s. Results go to benchmarks/results/dashboard_latency_<stamp>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from results_file import machine_description, write_record
+
+CHROMIUM = "/usr/bin/chromium"
+USER, PASSWORD = "bench-advisor", "bench-password-123"
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * (len(ordered) - 1) + 0.5))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"median": round(statistics.median(values), 1), "p95": round(percentile(values, 0.95), 1),
+            "max": round(max(values), 1)}
+
+
+def build_app(artifact: Path, data_dir: Path, database_url: str, workdir: Path) -> tuple[Any, Any, list[int]]:
+    from app import create_app
+    from scoring.settings import Settings
+    from scoring.store import Store
+    from scoring.store_cli import load_clients
+
+    store = Store.open(database_url)
+    if store.count_clients() == 0:
+        load_clients(store, data_dir, artifact=artifact, progress=False)
+    from scoring.store import UserExists
+
+    with contextlib.suppress(UserExists):  # already there from an earlier run on the same database
+        store.add_user(USER, "advisor", PASSWORD)
+    settings = Settings(data_dir=workdir, artifact_dir=artifact, secret_key="benchmark")
+    server = create_app(settings, store=store)
+    total, hits = store.search("", limit=1000, offset=0)
+    print(f"{total:,} clients in the store", file=sys.stderr)
+    return server, store, [hit.client_id for hit in hits]
+
+
+class Browserless:
+    """Posts the callbacks a browser posts when a client page opens, in the same order."""
+
+    def __init__(self, server: Any) -> None:
+        self.client = server.test_client()
+        response = self.client.post("/login", data={"name": USER, "password": PASSWORD})
+        assert response.status_code == 303, response.status_code
+
+    def post(self, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]],
+             state: list[tuple[str, str, Any]] | None = None) -> tuple[float, Any]:
+        if len(outputs) == 1:
+            output: Any = f"{outputs[0][0]}.{outputs[0][1]}"
+            output_specs: Any = {"id": outputs[0][0], "property": outputs[0][1]}
+        else:
+            output = ".." + "...".join(f"{cid}.{prop}" for cid, prop in outputs) + ".."
+            output_specs = [{"id": cid, "property": prop} for cid, prop in outputs]
+        body = {"output": output, "outputs": output_specs,
+                "inputs": [{"id": c, "property": p, "value": v} for c, p, v in inputs],
+                "state": [{"id": c, "property": p, "value": v} for c, p, v in (state or [])],
+                "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
+        started = time.perf_counter()
+        response = self.client.post("/_dash-update-component", json=body)
+        elapsed = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        return elapsed, response.get_json()["response"]
+
+    def select_client(self, client_id: int, x: str, y: str) -> dict[str, float]:
+        """Every callback that fills the client page, timed one by one."""
+        times: dict[str, float] = {}
+        times["page"], _ = self.post([("shell-page", "children")], [("shell-url", "pathname", f"/client/{client_id}"),
+                                                                  ("shell-url", "search", "")])
+        times["load_client"], loaded = self.post(
+            [("client-data", "data"), ("client-error", "children"), ("shell-recent", "data")],
+            [("client-id", "data", client_id)], [("shell-url", "search", ""), ("shell-recent", "data", [])])
+        data = loaded["client-data"]["data"]
+        for name, output in (("gauge", "gauge-body"), ("why", "why-body"), ("history", "history-body"),
+                             ("recourse", "recourse-body"), ("summary", "client-summary"),
+                             ("edit_form", "edit-form"), ("title", "client-title")):
+            prop = "children"
+            times[name], _ = self.post([(output, prop)], [("client-data", "data", data)])
+        times["compare"], _ = self.post(
+            [("compare-body", "children"), ("compare-feature", "value")],
+            [("compare-feature", "value", None), ("compare-similar", "value", []), ("client-data", "data", data)],
+            [("shell-url", "search", "")])
+        times["bivariate"], _ = self.post(
+            [("bivariate-body", "children")],
+            [("bivariate-x", "value", x), ("bivariate-y", "value", y), ("bivariate-color", "value", "outcome"),
+             ("client-data", "data", data)], [("shell-url", "search", "")])
+        times["search"], _ = self.post([("search-results", "children")], [("search-query", "value", "")],
+                                       [("shell-url", "search", "")])
+        return times
+
+
+def browser_page_loads(base: str, client_ids: list[int], count: int) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    decision_ms, complete_ms = [], []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
+        for client_id in client_ids[:count]:
+            context = browser.new_context(viewport={"width": 1400, "height": 900})  # cold cache each time
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(f"{base}/login")
+            page.fill("#login-name", USER)
+            page.fill("#login-password", PASSWORD)
+            page.click("#login-submit")
+            page.wait_for_url(f"{base}/")
+            started = time.perf_counter()
+            page.goto(f"{base}/client/{client_id}")
+            page.wait_for_selector("#gauge-decision-text")
+            decision_ms.append((time.perf_counter() - started) * 1000)
+            for selector in ("#why-waterfall .main-svg", "#compare-figure .main-svg", "#bivariate-figure .main-svg",
+                             "#history-table", "#recourse-list", "#edit-form select"):
+                page.wait_for_selector(selector, state="attached")
+            complete_ms.append((time.perf_counter() - started) * 1000)
+            context.close()
+        browser.close()
+    return {"decision_visible_ms": summary(decision_ms), "all_panels_ms": summary(complete_ms),
+            "loads": len(complete_ms), "browser_cache": "cold (new context per load, after login)"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--artifact", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--clients", type=int, default=30)
+    parser.add_argument("--page-loads", type=int, default=5)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="dashboard-bench-"))
+    database_url = args.database_url or f"sqlite:///{workdir / 'store.db'}"
+    started = time.perf_counter()
+    server, store, client_ids = build_app(args.artifact, args.data_dir, database_url, workdir)
+    startup = time.perf_counter() - started
+    service = server.extensions["scoring_service"]
+    x, y = service.population.default_axes()
+
+    caller = Browserless(server)
+    caller.select_client(client_ids[-1], x, y)  # first call pays lazy initialisation
+    per_callback: dict[str, list[float]] = {}
+    totals, critical = [], []
+    for client_id in client_ids[: args.clients]:
+        times = caller.select_client(client_id, x, y)
+        for name, value in times.items():
+            per_callback.setdefault(name, []).append(value)
+        totals.append(sum(times.values()))
+        # The browser sends the panel callbacks together once the score is loaded.
+        panels = [v for k, v in times.items() if k not in ("page", "load_client")]
+        critical.append(times["page"] + times["load_client"] + max(panels))
+
+    from werkzeug.serving import make_server
+
+    http = make_server("127.0.0.1", 0, server, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    try:
+        browser = browser_page_loads(f"http://127.0.0.1:{http.server_port}", client_ids[1:], args.page_loads)
+    finally:
+        http.shutdown()
+
+    record = {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_description(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "command": " ".join(sys.argv),
+        "model_version": service.artifact.version,
+        "clients_in_store": store.count_clients(),
+        "reference_sample_rows": len(service.artifact.reference_sample),
+        "startup_seconds_including_store_load": round(startup, 1),
+        "clients_timed": len(totals),
+        "callback_server_ms": {name: summary(values) for name, values in per_callback.items()},
+        "select_client_server_ms_sum_of_callbacks": summary(totals),
+        "select_client_server_ms_critical_path": summary(critical),
+        "server": "werkzeug threaded, in process (Flask test client for callback timings)",
+        "browser_first_load": browser,
+        "targets": {"every_panel_server_ms": 300, "first_page_load_s": 2.5},
+    }
+    write_record("dashboard_latency", record)
+
+
+if __name__ == "__main__":
+    main()
