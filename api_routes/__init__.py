@@ -25,6 +25,9 @@ from scoring.settings import Settings
 from scoring.validation import EDITABLE_FIELDS
 
 API_PREFIX = "/api"
+# A batch answer keeps each client's largest contributions (the rest summed): 1,000 clients × 178
+# contributions would be megabytes of JSON nobody reads.
+BATCH_TOP_CONTRIBUTIONS = 10
 _ETAG = re.compile(r'^\s*(?:W/)?"?v?(\d+)"?\s*$')
 
 system_tag = Tag(name="system", description="Santé et modèle / health and model")
@@ -197,7 +200,8 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
     @api.post("/score/batch", tags=[scores_tag], security=SECURITY,
               responses={200: models.BatchResponse, **problems(*common)})
     def score_batch(body: models.BatchRequest, query: models.LangQuery) -> Response:
-        """Jusqu'à 1 000 demandes en un appel / up to 1,000 requests in one call."""
+        """Jusqu'à 1 000 demandes en un appel / up to 1,000 requests in one call (10 largest
+        contributions per client, the rest summed in other_contribution)."""
         lang = query.lang or request_lang()
         if len(body.items) > settings.batch_limit:
             return problem(422, "Invalid request",
@@ -215,7 +219,8 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
                                                           "status": outcome.status, "detail": outcome.message(lang),
                                                           "errors": errors}})
             else:
-                results.append({"index": index, "score": outcome.to_dict(lang, explain=body.explain)})
+                results.append({"index": index, "score": outcome.to_dict(lang, explain=body.explain,
+                                                                          top=BATCH_TOP_CONTRIBUTIONS)})
         failed = sum("error" in r for r in results)
         return json_response({"count": len(results), "errors": failed, "results": results})
 

@@ -124,6 +124,7 @@ class Score(BaseModel):
     warnings: list[OutOfPopulationWarning]
     base_value: float | None = None
     contributions: list[Contribution] | None = None
+    other_contribution: float | None = None
     reasons: Reasons | None = None
     fields: dict[str, Any] | None = None
 

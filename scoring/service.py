@@ -12,6 +12,7 @@ calls use `inplace_predict`; explanations use exact TreeSHAP (`pred_contribs`).
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from scoring.store import ClientSummary, ClientVersion, Store, User
 
 PRINCIPAL_REASONS = 4
+_label = functools.lru_cache(maxsize=8192)(feature_label)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
 _APPLICATION_SCHEMA = {k: v for k, v in TABLES["application_train"].polars_schema().items() if k != TARGET}
@@ -137,7 +139,7 @@ class ClientScore:
         if isinstance(value, float) and math.isnan(value):
             value = None
         shown = format_value(name, value, lang, raw=self.fields.get(name))
-        label = feature_label(name, lang)
+        label = _label(name, lang)
         contribution = float(self.contributions[name])
         return Reason(name, label, value, shown, contribution, reason_sentence(label, shown, contribution, lang))
 
@@ -153,7 +155,9 @@ class ClientScore:
         side = "above" if gap >= 0 else "below"
         return f"{points} point(s) {side} the threshold ({format_probability(self.threshold, lang)})"
 
-    def to_dict(self, lang: str = "fr", *, explain: bool = True) -> dict[str, Any]:
+    def to_dict(self, lang: str = "fr", *, explain: bool = True, top: int | None = None) -> dict[str, Any]:
+        """Plain JSON types. `top` keeps the largest contributions only (their rest summed in
+        `other_contribution`), for batches where 178 contributions per client weigh too much."""
         payload: dict[str, Any] = {
             "client_id": self.client_id,
             "model_version": self.model_version,
@@ -168,21 +172,24 @@ class ClientScore:
             "warnings": [w.to_dict(lang) for w in self.warnings],
         }
         if explain:
-            ordered = self.contributions.reindex(
-                self.contributions.abs().sort_values(ascending=False).index
-            )
+            values = self.contributions.to_numpy()
+            names = self.contributions.index
+            order = np.argsort(-np.abs(values), kind="stable")
+            kept = order if top is None else order[:top]
+            shown = self.feature_values.to_numpy()
             payload["base_value"] = self.base_value
             payload["contributions"] = [
                 {
-                    "feature": name,
-                    "label": feature_label(name, lang),
-                    "value": _plain(self.feature_values[name]),
-                    "display_value": format_value(name, _plain(self.feature_values[name]), lang,
-                                                  raw=self.fields.get(name)),
-                    "contribution": float(value),
+                    "feature": names[i],
+                    "label": _label(names[i], lang),
+                    "value": _plain(shown[i]),
+                    "display_value": format_value(names[i], _plain(shown[i]), lang, raw=self.fields.get(names[i])),
+                    "contribution": float(values[i]),
                 }
-                for name, value in ordered.items()
+                for i in kept
             ]
+            if top is not None:
+                payload["other_contribution"] = float(values[order[top:]].sum())
             payload["reasons"] = {
                 group: [r.to_dict() for r in reasons] for group, reasons in self.reasons(lang=lang).items()
             }
@@ -465,8 +472,23 @@ class ScoringService:
     def score_client(self, client_id: int, *, explain: bool = True) -> ClientScore:
         """A stored client's current version, scored (the stored record predates no rule check:
         only what changes is checked again)."""
+        if not explain:
+            current = self.client(client_id)
+            if current.model_version == self.artifact.version and current.probability_of_default is not None:
+                # The version's stored score came from this very model: reuse it, don't recompute.
+                return self._stored_score(current)
         record, stored_id = self._resolve(ScoreItem(client_id=client_id))
         return self._score_records([record], [stored_id], explain)[0]
+
+    def _stored_score(self, current: ClientVersion) -> ClientScore:
+        probability = float(current.probability_of_default)
+        return ClientScore(
+            probability_of_default=probability, decision=self._decide(probability), threshold=self.threshold,
+            review_band=self.review_band, base_value=float("nan"), contributions=pd.Series(dtype=float),
+            feature_values=pd.Series(dtype=object), model_version=self.artifact.version,
+            client_id=current.client_id, fields=dict(current.fields), warnings=self._warnings(current.fields),
+            has_history=self.has_history(current.client_id), in_training_set=self.in_training_set(current.client_id),
+        )
 
     def what_if(self, client_id: int, changes: Mapping[str, Any], *, explain: bool = True) -> ClientScore:
         """The client's current version with some fields changed, scored; nothing is saved."""
