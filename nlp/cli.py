@@ -141,7 +141,7 @@ def _explain(args: argparse.Namespace) -> int:
 
 def _figures(data: Path, out: Path) -> int:
     from nlp.data import DataError, load_flipkart
-    from nlp.figures import span_corruption, t5_text_to_text
+    from nlp.figures import setfit_diagram, span_corruption, t5_text_to_text
 
     try:
         corpus = load_flipkart(data)
@@ -152,7 +152,8 @@ def _figures(data: Path, out: Path) -> int:
     # The most varied of the long texts: repeated product names make a poor illustration.
     long = [t for t in corpus.texts if len(t.split()) >= 60]
     text = max(long, key=lambda t: len(set(t.split()[:60])))
-    paths = [t5_text_to_text(out / "t5_text_to_text.png"), span_corruption(out / "span_corruption.png", text)]
+    paths = [t5_text_to_text(out / "t5_text_to_text.png"), span_corruption(out / "span_corruption.png", text),
+             setfit_diagram(out / "setfit.png")]
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 

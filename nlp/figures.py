@@ -65,6 +65,29 @@ def span_corruption(path: Path, text: str, seed: int = 3) -> Path:
     return path
 
 
+def setfit_diagram(path: Path) -> Path:
+    """SetFit's two stages: contrastive pairs fine-tune the encoder, then a logistic head."""
+    fig, ax = plt.subplots(figsize=(10, 3.4))
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 3.4)
+    ax.set_axis_off()
+    _box(ax, 0.1, 2.0, 2.6, 1.0, "\"steel mug\" / \"ceramic mug\"\nsame category → cosine 1", "#d8f0d8", 8)
+    _box(ax, 0.1, 0.6, 2.6, 1.0, "\"steel mug\" / \"analog watch\"\ndifferent → cosine 0", "#f6d5d5", 8)
+    _box(ax, 3.4, 1.0, 2.2, 1.6, "sentence encoder\n(all-MiniLM-L6-v2)\nfine-tuned on pairs", "#ffe9b3", 9)
+    _box(ax, 6.3, 1.3, 1.6, 1.0, "embedding\n(384 dims)", "#eeeeee", 9)
+    _box(ax, 8.4, 1.3, 1.5, 1.0, "logistic\nregression\n→ category", "#cfe3ff", 9)
+    for (x0, y0), (x1, y1) in [((2.7, 2.5), (3.4, 2.0)), ((2.7, 1.1), (3.4, 1.6)), ((5.6, 1.8), (6.3, 1.8)),
+                               ((7.9, 1.8), (8.4, 1.8))]:
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->"})
+    ax.text(3.0, 0.2, "stage 1: contrastive fine-tuning (pairs of labelled texts)", fontsize=8, ha="center")
+    ax.text(8.1, 0.2, "stage 2: classifier head on frozen embeddings", fontsize=8, ha="center")
+    ax.set_title("SetFit (Tunstall et al., 2022): few labels, no prompt, a small encoder", fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
 def _wrap(s: str, width: int) -> str:
     import textwrap
 
