@@ -272,3 +272,21 @@ def test_fairness_section_compares_genders_and_age_bands_out_of_fold(trained_art
     assert set(bands) <= {"< 25", "25-34", "35-44", "45-54", "55-64", "65+", "(missing)"}
     ratio = fairness["age_band"]["approval_rate_ratio_min_over_max"]
     assert 0 < ratio <= 1
+
+
+def test_the_card_names_the_chosen_regularisation_and_how_it_was_chosen(trained_artifact):
+    from scoring.model import training
+
+    card = json.loads((trained_artifact / "model_card.json").read_text())
+    selection = card["model_selection"]
+    assert selection["candidates_tried"] == training.search_space(3_000)
+    assert selection["chosen_candidate"] in selection["candidates_tried"]
+    assert set(selection["pooled_stopping_auc"]) == set(selection["candidates_tried"])
+    chosen = training.CANDIDATES[selection["chosen_candidate"]]
+    assert all(card["model"]["params"][key] == value for key, value in chosen.items())
+    assert len(selection["fold_choices"]) == 3
+    assert selection["shipped"] in {"xgboost_all_tables", "xgboost_application"}
+    assert isinstance(selection["below_best_baseline"], bool)
+    shipped_auc = card["cv_auc"]["mean"]
+    if selection["shipped"] == "xgboost_all_tables":
+        assert shipped_auc >= card["baselines_auc"]["xgboost_application"]["auc_mean"]
