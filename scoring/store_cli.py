@@ -91,10 +91,15 @@ def run_store_command(args: argparse.Namespace) -> int | None:
         return None
     from sqlalchemy.exc import SQLAlchemyError
 
-    from scoring.data import DataValidationError
-    from scoring.model.artifacts import ArtifactError
     from scoring.store import StoreError
 
+    # DataValidationError is a ValueError. ArtifactError is imported only by load-clients: it
+    # pulls in xgboost, seconds of start-up that users and tokens commands need not pay.
+    expected: tuple[type[BaseException], ...] = (StoreError, ValueError, OSError)
+    if args.command == "load-clients":
+        from scoring.model.artifacts import ArtifactError
+
+        expected = (*expected, ArtifactError)
     store = None
     try:
         store = _open_store(args.database_url)
@@ -103,7 +108,7 @@ def run_store_command(args: argparse.Namespace) -> int | None:
         if args.command == "tokens":
             return _tokens(store, args)
         return _load_clients(store, args)
-    except (StoreError, ValueError, DataValidationError, ArtifactError, OSError) as error:
+    except expected as error:
         _stderr().print(f"[red]Erreur / error:[/red] {escape(str(error))}")
         return 2
     except SQLAlchemyError as error:
