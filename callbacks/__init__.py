@@ -75,7 +75,7 @@ def validation_layout(service: ScoringService) -> html.Div:
         shell.app_layout(),
         *shell.page("fr", "/", None, None, [
             home_page("fr"),
-            client_page(0, "fr", options, top[0] if top else None, top[-1] if top else None),
+            client_page(0, "fr", options, top[0] if top else None, top[-1] if top else None, None),
             report_page(0, "fr"),
             not_found("fr"),
         ]),

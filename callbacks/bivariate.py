@@ -25,7 +25,6 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
         Input(ID("color"), "value"),
         Input(CLIENT("data"), "data"),
         State(shell.ID("url"), "search"),
-        prevent_initial_call=True,
     )
     def render(x: str | None, y: str | None, color: str | None, data: dict[str, Any] | None,
                url_search: str | None) -> Any:

@@ -52,7 +52,6 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
         Input(ID("similar"), "value"),
         Input(CLIENT("data"), "data"),
         State(shell.ID("url"), "search"),
-        prevent_initial_call=True,
     )
     def render(feature: str | None, similar: list[str] | None, data: dict[str, Any] | None,
                url_search: str | None) -> Any:

@@ -43,7 +43,6 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
     @app.callback(
         Output(ID("form"), "children"),
         Input(CLIENT("data"), "data"),
-        prevent_initial_call=True,
     )
     def build_form(data: dict[str, Any] | None) -> Any:
         if not data:

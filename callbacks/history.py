@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def register_callbacks(app: Dash, service: ScoringService) -> None:
-    @app.callback(Output(ID("body"), "children"), Input(CLIENT("data"), "data"), prevent_initial_call=True)
+    @app.callback(Output(ID("body"), "children"), Input(CLIENT("data"), "data"))
     def render(data: dict[str, Any] | None) -> Any:
         if not data:
             return None

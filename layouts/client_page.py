@@ -22,11 +22,12 @@ SECTIONS = (("decision", "nav_decision"), ("why", "nav_why"), ("compare", "nav_c
 
 
 def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]], default_x: str | None,
-                default_y: str | None) -> html.Div:
+                default_y: str | None, data: dict | None = None) -> html.Div:
+    """`data` is the client's score and version (callbacks.client.client_data), sent with the page
+    so every panel draws at once."""
     return html.Div(
         [
-            dcc.Store(id=ID("id"), data=client_id),
-            dcc.Store(id=ID("data")),
+            dcc.Store(id=ID("data"), data=data),
             html.Div(
                 [
                     html.H1(tr("client_n", lang, id=client_id), className="h3 mb-0", id=ID("title")),
@@ -40,7 +41,6 @@ def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]]
                         className="section-nav"),
                 **{"aria-label": tr("sections", lang)}, className="no-print",
             ),
-            html.Div(id=ID("error"), role="alert"),
             html.Div(
                 [
                     html.Div(gauge_panel(lang), className="top-decision"),

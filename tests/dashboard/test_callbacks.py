@@ -15,13 +15,35 @@ def response_of(response: Any) -> dict[str, Any]:
     return response.get_json()["response"]
 
 
+def find(component: Any, component_id: str) -> dict[str, Any] | None:
+    """The serialised component with this id, anywhere in a layout tree."""
+    if isinstance(component, list):
+        for child in component:
+            if (found := find(child, component_id)) is not None:
+                return found
+    elif isinstance(component, dict):
+        props = component.get("props", {})
+        if props.get("id") == component_id:
+            return component
+        return find(props.get("children"), component_id)
+    return None
+
+
+def open_page(request: DashRequest, path: str, lang: str = "fr", recent: list[int] | None = None) -> dict[str, Any]:
+    """What the browser gets when it navigates: the page (shell + route) and the recent list."""
+    return response_of(request.call(
+        [("shell-page", "children"), ("shell-recent", "data")],
+        [("shell-url", "pathname", path), ("shell-url", "search", "" if lang == "fr" else f"?lang={lang}")],
+        [("shell-recent", "data", recent or [])],
+    ))
+
+
 def load(request: DashRequest, client_id: int, lang: str = "fr") -> dict[str, Any]:
-    response = request.call(
-        [("client-data", "data"), ("client-error", "children"), ("shell-recent", "data")],
-        [("client-id", "data", client_id)],
-        [("shell-url", "search", "" if lang == "fr" else f"?lang={lang}"), ("shell-recent", "data", [])],
-    )
-    return response_of(response)
+    """The client data the page carries to its panels."""
+    page = open_page(request, f"/client/{client_id}", lang)
+    store = find(page["shell-page"]["children"], "client-data")
+    assert store is not None, "no client-data store on the client page"
+    return store["props"]["data"]
 
 
 def text_of(component: Any) -> str:
@@ -48,9 +70,9 @@ def test_dashboard_pages_redirect_to_login_without_a_session(dashboard: Dashboar
 
 def test_callbacks_answer_401_and_no_client_data_without_a_session(dashboard: Dashboard) -> None:
     request = DashRequest(dashboard.server.test_client())
-    response = request.call([("client-data", "data"), ("client-error", "children"), ("shell-recent", "data")],
-                            [("client-id", "data", dashboard.client_ids[0])],
-                            [("shell-url", "search", ""), ("shell-recent", "data", [])])
+    response = request.call([("shell-page", "children"), ("shell-recent", "data")],
+                            [("shell-url", "pathname", f"/client/{dashboard.client_ids[0]}"),
+                             ("shell-url", "search", "")], [("shell-recent", "data", [])])
     assert response.status_code == 401
     assert "probability_of_default" not in response.get_data(as_text=True)
     assert dashboard.server.test_client().get("/_dash-layout").status_code == 401
@@ -91,26 +113,32 @@ def test_page_language_follows_the_query(dashboard: Dashboard) -> None:
 
 # --- callbacks -------------------------------------------------------------------------------
 
-def test_selecting_a_client_loads_its_score_once_for_every_panel(dashboard: Dashboard,
-                                                                 advisor: DashRequest) -> None:
+def test_selecting_a_client_sends_its_score_once_with_the_page(dashboard: Dashboard,
+                                                               advisor: DashRequest) -> None:
     client_id = dashboard.client_ids[0]
-    result = load(advisor, client_id)
-    data = result["client-data"]["data"]
+    page = open_page(advisor, f"/client/{client_id}", recent=[dashboard.client_ids[1]])
+    data = find(page["shell-page"]["children"], "client-data")["props"]["data"]
     expected = dashboard.service.score_client(client_id)
     assert data["client_id"] == client_id
     assert data["score"]["decision"] == expected.decision
     assert abs(data["score"]["probability_of_default"] - expected.probability_of_default) < 1e-12
-    assert result["shell-recent"]["data"][0] == client_id
+    assert page["shell-recent"]["data"] == [client_id, dashboard.client_ids[1]]
 
 
 def test_unknown_client_gets_a_message_not_an_error(advisor: DashRequest) -> None:
-    result = load(advisor, 999_999_999)
-    assert result["client-data"]["data"] is None
-    assert "999999999" in text_of(result["client-error"]["children"])
+    page = open_page(advisor, "/client/999999999")
+    assert find(page["shell-page"]["children"], "client-data") is None
+    assert "999999999" in text_of(page["shell-page"]["children"])
+
+
+def test_model_page_renders_for_a_logged_in_user(advisor: DashRequest) -> None:
+    page = open_page(advisor, "/modele", "en")
+    assert find(page["shell-page"]["children"], "model-roc") is not None
+    assert "The scoring model" in json.dumps(page)
 
 
 def test_gauge_panel_states_the_decision_in_words(dashboard: Dashboard, advisor: DashRequest) -> None:
-    data = load(advisor, dashboard.client_ids[1])["client-data"]["data"]
+    data = load(advisor, dashboard.client_ids[1])
     body = response_of(advisor.call([("gauge-body", "children")], [("client-data", "data", data)]))
     text = text_of(body["gauge-body"]["children"])
     word = {"granted": "ACCORDÉ", "to_review": "À REVOIR", "refused": "REFUSÉ"}[data["score"]["decision"]]
@@ -119,7 +147,7 @@ def test_gauge_panel_states_the_decision_in_words(dashboard: Dashboard, advisor:
 
 
 def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashRequest) -> None:
-    data = load(advisor, dashboard.client_ids[1], "en")["client-data"]["data"]
+    data = load(advisor, dashboard.client_ids[1], "en")
     body = response_of(advisor.call([("gauge-body", "children")], [("client-data", "data", data)]))
     text = text_of(body["gauge-body"]["children"])
     assert {"granted": "GRANTED", "to_review": "TO REVIEW", "refused": "REFUSED"}[data["score"]["decision"]] in text
@@ -128,7 +156,7 @@ def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashReq
 
 def test_compare_panel_defaults_to_the_strongest_factor_and_follows_the_dropdown(
         dashboard: Dashboard, advisor: DashRequest) -> None:
-    data = load(advisor, dashboard.client_ids[2])["client-data"]["data"]
+    data = load(advisor, dashboard.client_ids[2])
     outputs = [("compare-body", "children"), ("compare-feature", "value")]
     first = response_of(advisor.call(outputs, [("compare-feature", "value", None), ("compare-similar", "value", []),
                                                ("client-data", "data", data)], [("shell-url", "search", "")],
@@ -143,7 +171,7 @@ def test_compare_panel_defaults_to_the_strongest_factor_and_follows_the_dropdown
 
 
 def test_bivariate_panel_draws_the_chosen_axes(dashboard: Dashboard, advisor: DashRequest) -> None:
-    data = load(advisor, dashboard.client_ids[2])["client-data"]["data"]
+    data = load(advisor, dashboard.client_ids[2])
     body = response_of(advisor.call(
         [("bivariate-body", "children")],
         [("bivariate-x", "value", "AMT_CREDIT"), ("bivariate-y", "value", "DAYS_BIRTH"),
@@ -204,7 +232,7 @@ def _duplicate_hash(request: DashRequest) -> str:
 
 def test_simulate_shows_before_and_after_and_saves_nothing(dashboard: Dashboard, advisor: DashRequest) -> None:
     client_id = dashboard.client_ids[4]
-    data = load(advisor, client_id)["client-data"]["data"]
+    data = load(advisor, client_id)
     before_versions = len(dashboard.service.history(client_id))
     credit = data["score"]["fields"]["AMT_CREDIT"]
     response = edit_call(advisor, data, "simulate", {"AMT_CREDIT": credit * 2})
@@ -216,7 +244,7 @@ def test_simulate_shows_before_and_after_and_saves_nothing(dashboard: Dashboard,
 
 def test_invalid_value_gets_the_services_message_under_the_field(dashboard: Dashboard,
                                                                   advisor: DashRequest) -> None:
-    data = load(advisor, dashboard.client_ids[4])["client-data"]["data"]
+    data = load(advisor, dashboard.client_ids[4])
     body = response_of(edit_call(advisor, data, "simulate", {"AMT_CREDIT": -5}))
     def feedback(field: str) -> Any:
         return body.get(json.dumps({"field": field, "type": "edit-feedback"}, separators=(",", ":")),
@@ -228,7 +256,7 @@ def test_invalid_value_gets_the_services_message_under_the_field(dashboard: Dash
 
 def test_viewer_can_simulate_but_not_save(dashboard: Dashboard, viewer: DashRequest) -> None:
     client_id = dashboard.client_ids[5]
-    data = load(viewer, client_id)["client-data"]["data"]
+    data = load(viewer, client_id)
     versions = len(dashboard.service.history(client_id))
     body = response_of(edit_call(viewer, data, "save", {"AMT_INCOME_TOTAL": 250_000}, reason="revenu"))
     assert "simuler mais pas d'enregistrer" in text_of(body["edit-status"]["children"])
@@ -236,14 +264,14 @@ def test_viewer_can_simulate_but_not_save(dashboard: Dashboard, viewer: DashRequ
 
 
 def test_save_needs_a_reason(dashboard: Dashboard, advisor: DashRequest) -> None:
-    data = load(advisor, dashboard.client_ids[5])["client-data"]["data"]
+    data = load(advisor, dashboard.client_ids[5])
     body = response_of(edit_call(advisor, data, "save", {"AMT_INCOME_TOTAL": 250_000}, reason="  "))
     assert "motif" in text_of(body["edit-status"]["children"])
 
 
 def test_save_creates_a_version_and_a_stale_edit_is_refused(dashboard: Dashboard, advisor: DashRequest) -> None:
     client_id = dashboard.client_ids[6]
-    data = load(advisor, client_id)["client-data"]["data"]
+    data = load(advisor, client_id)
     version = data["version"]
     body = response_of(edit_call(advisor, data, "save", {"AMT_INCOME_TOTAL": 321_000}, reason="justificatif"))
     duplicate_key = next(k for k in body if k.startswith("client-data"))
@@ -259,7 +287,7 @@ def test_save_creates_a_version_and_a_stale_edit_is_refused(dashboard: Dashboard
 
 def test_history_panel_lists_every_version(dashboard: Dashboard, advisor: DashRequest) -> None:
     client_id = dashboard.client_ids[6]
-    data = load(advisor, client_id)["client-data"]["data"]
+    data = load(advisor, client_id)
     body = response_of(advisor.call([("history-body", "children")], [("client-data", "data", data)]))
     serialised = json.dumps(body)
     for version in dashboard.service.history(client_id):
