@@ -177,7 +177,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_reasons": ("Aucun facteur ne pèse nettement.", "No factor weighs clearly."),
     "waterfall_title": ("Ce qui fait monter (▶) ou baisser (◀) le risque de ce client",
                         "What raises (▶) or lowers (◀) this client's risk"),
-    "waterfall_axis": ("Probabilité de défaut (échelle logistique)", "Probability of default (logistic scale)"),
+    "waterfall_axis": ("Probabilité de défaut (échelle log.)", "Probability of default (log scale)"),
     "waterfall_start": ("Client moyen", "Average client"),
     "waterfall_end": ("Ce client", "This client"),
     "waterfall_others": ("{n} autres facteurs", "{n} other factors"),

@@ -79,7 +79,8 @@ def distribution_figure(view: dict[str, Any], display_value: str | None = None, 
                        hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("repaid", lang) + "</extra>"))
         figure.add_trace(trace("bar", x=view["centers"], y=view["share_default"], width=view["widths"],
                        name=tr("defaulted", lang),
-                       marker={"color": VERMILLION, "opacity": 0.75, "pattern": {"shape": "/", "fgcolor": "white"}},
+                       marker={"color": VERMILLION, "opacity": 0.75, "pattern": {"shape": "/", "fgcolor": "white",
+                                                                                   "fillmode": "overlay"}},
                        hovertemplate="%{x:.3g}: %{y:.1f} %<extra>" + tr("defaulted", lang) + "</extra>"))
         if client is not None and not isinstance(client, str):
             figure.add_vline(x=client, line={"color": INK, "width": 3, "dash": "dash"})

@@ -17,7 +17,7 @@ ID = PanelIds("why")
 TOP_FEATURES = 10
 MAX_REASONS = 4
 MAX_FAVOURABLE = 3
-LABEL_CHARS = 48
+LABEL_CHARS = 40
 
 
 def _logit(p: float) -> float:
@@ -55,8 +55,8 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
         running.append(running[-1] + float(item["contribution"]))
     running.append(running[-1] + data["rest"])
     span = max(running) - min(running)
-    low = min(running) - max(0.25, 0.1 * span)
-    high = max(running) + max(0.6, 0.25 * span)
+    low = min(running) - max(0.15, 0.08 * span)
+    high = max(running) + max(0.35, 0.2 * span)
     # Read top to bottom: the average client, the largest effects first, the rest, this client.
     labels = [tr("waterfall_start", lang)]
     measures = ["absolute"]

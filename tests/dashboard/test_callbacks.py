@@ -279,6 +279,12 @@ def test_save_creates_a_version_and_a_stale_edit_is_refused(dashboard: Dashboard
     history = dashboard.service.history(client_id)
     assert history[-1].fields["AMT_INCOME_TOTAL"] == 321_000
     assert history[-1].author == "conseil" and history[-1].reason == "justificatif"
+    # The same version chain the API shows.
+    token = dashboard.store.create_token("conseil")[1]
+    api = dashboard.server.test_client().get(f"/api/client/{client_id}/history",
+                                             headers={"Authorization": f"Bearer {token}"})
+    assert api.status_code == 200
+    assert "justificatif" in api.get_data(as_text=True)
     # The same (now stale) page saves again: refused, nothing written.
     stale = response_of(edit_call(advisor, data, "save", {"AMT_INCOME_TOTAL": 400_000}, reason="second"))
     assert "modifié entre-temps" in text_of(stale["edit-status"]["children"])
