@@ -8,7 +8,7 @@ import math
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from layouts.common import (
     BLUE,
@@ -111,12 +111,12 @@ def _input(spec: dict[str, Any], value: Any, lang: str) -> Any:
         options = [{"label": "non" if lang == "fr" else "no", "value": "0"},
                    {"label": "oui" if lang == "fr" else "yes", "value": "1"}]
         return dbc.Select(id=field_id(name), options=options, value=None if value is None else str(int(value)))
+    # Native number inputs (dbc): Dash 4's dcc.Input draws its own stepper over Bootstrap's field.
     if in_years(spec):
-        return dcc.Input(id=field_id(name), type="number", value=value, min=0, max=80, step=0.1,
-                         className="form-control", debounce=True,
+        return dbc.Input(id=field_id(name), type="number", value=value, min=0, max=80, step=0.1, debounce=True,
                          placeholder=tr("edit_years_hint", lang))
-    return dcc.Input(id=field_id(name), type="number", value=value, min=spec.get("min"), max=spec.get("max"),
-                     step=1 if spec.get("type") == "integer" else "any", className="form-control", debounce=True)
+    return dbc.Input(id=field_id(name), type="number", value=value, min=spec.get("min"), max=spec.get("max"),
+                     step=1 if spec.get("type") == "integer" else "any", debounce=True)
 
 
 def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "fr") -> html.Div:
@@ -156,7 +156,7 @@ def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str
     figure.add_vline(x=threshold, line={"color": INK, "dash": "dash", "width": 2},
                      annotation_text=f"{tr('threshold', lang)} {percent(threshold / 100, lang)}")
     figure.update_layout(
-        height=170, margin={"l": 10, "r": 40, "t": 30, "b": 10},
+        height=190, margin={"l": 10, "r": 40, "t": 30, "b": 30},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 13},
         xaxis={"range": [0, max([*values, threshold]) * 1.7], "title": {"text": "%"}, "gridcolor": "#e6e6e6"},
         yaxis={"autorange": "reversed", "automargin": True},
@@ -176,7 +176,10 @@ def contribution_changes(before: dict[str, Any], after: dict[str, Any], count: i
         if abs(delta) > 1e-6:
             rows.append({"feature": c["feature"], "label": c["label"], "before": previous["display_value"],
                          "after": c["display_value"], "delta": delta})
-    return sorted(rows, key=lambda r: -abs(r["delta"]))[:count]
+    # Factors whose value changed first (what the advisor typed and the ratios built on it); an
+    # unchanged value whose effect moved (trees interact) would read as a contradiction.
+    moved = [r for r in rows if r["before"] != r["after"]] or rows
+    return sorted(moved, key=lambda r: -abs(r["delta"]))[:count]
 
 
 def _change_item(change: dict[str, Any], lang: str) -> html.Li:
