@@ -26,6 +26,12 @@ def populated(store: Store) -> Store:
     return store
 
 
+def test_an_empty_store_has_no_match_for_any_query(store: Store) -> None:
+    assert store.search("") == (0, [])
+    assert store.search("1") == (0, [])
+    assert store.search("working") == (0, [])
+
+
 def test_id_prefix_ranges_cover_exactly_the_ids_starting_with_the_digits() -> None:
     ranges = id_prefix_ranges("12")
     assert ranges[:3] == [(12, 12), (120, 129), (1200, 1299)]
