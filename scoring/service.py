@@ -173,7 +173,7 @@ class ClientScore:
         }
         if explain:
             values = self.contributions.to_numpy()
-            names = self.contributions.index
+            names = self.contributions.index.tolist()
             order = np.argsort(-np.abs(values), kind="stable")
             kept = order if top is None else order[:top]
             shown = self.feature_values.to_numpy()
@@ -228,6 +228,9 @@ class ScoringService:
         self.artifact = artifact
         self.store = store
         self.feature_names = list(artifact.feature_names)
+        # A plain object index: pandas' default Arrow-backed string index makes per-label access
+        # (reasons, to_dict) an order of magnitude slower.
+        self._feature_index = pd.Index(self.feature_names, dtype=object)
         self.booster = artifact.booster
         # One request is one thread: OpenMP workers on 2 cores only spin (see scoring/__init__).
         self.booster.set_param({"nthread": 1})
@@ -355,10 +358,10 @@ class ScoringService:
                 threshold=self.threshold,
                 review_band=self.review_band,
                 base_value=float(raw[i, -1]) if explain else float("nan"),
-                contributions=pd.Series(raw[i, :-1], index=self.feature_names) if explain
+                contributions=pd.Series(raw[i, :-1], index=self._feature_index) if explain
                 else pd.Series(dtype=float),
                 feature_values=pd.Series(matrix_row_values(features, i, self.feature_names),
-                                         index=self.feature_names, dtype=object) if explain
+                                         index=self._feature_index, dtype=object) if explain
                 else pd.Series(dtype=object),
                 model_version=self.artifact.version,
                 client_id=client_id,

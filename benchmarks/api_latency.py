@@ -1,0 +1,189 @@
+"""API latency under gunicorn, against the in-process service, on one artifact and one store.
+
+    python benchmarks/api_latency.py --artifact ARTIFACT_DIR --data-dir DATA_DIR [--requests 2000]
+
+Builds a fresh SQLite store in a temporary directory, loads the applications to decide
+(application_test, scored in batch), starts `gunicorn app:server` with the project's
+gunicorn.conf.py on loopback, and drives it with a bounded load generator (a fixed number of
+requests from N client threads, each with its own keep-alive connection). In the same run it times
+the same operations in-process through ScoringService, so the API's overhead is a ratio of two
+numbers measured on the same machine state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from results_file import machine_description, write_record
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+
+def summary(values: list[float]) -> dict[str, float]:
+    return {"n": len(values), "p50_ms": round(percentile(values, 0.5), 2), "p90_ms": round(percentile(values, 0.9), 2),
+            "p99_ms": round(percentile(values, 0.99), 2), "mean_ms": round(statistics.fmean(values), 2)}
+
+
+def drive(base: str, token: str, make_request: Callable[[random.Random], tuple[str, str, dict | None]],
+          total: int, concurrency: int, seed: int = 0) -> list[float]:
+    """`total` requests spread over `concurrency` threads; latencies in ms; stops on any non-2xx."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    failures: list[str] = []
+
+    def worker(index: int, count: int) -> None:
+        rng = random.Random(seed * 1000 + index)
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+            for _ in range(count):
+                method, url, body = make_request(rng)
+                started = time.perf_counter()
+                response = client.request(method, url, json=body)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code >= 300:
+                    failures.append(f"{method} {url} -> {response.status_code} {response.text[:200]}")
+                    return
+                with lock:
+                    latencies.append(elapsed)
+
+    share = [total // concurrency + (1 if i < total % concurrency else 0) for i in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(share)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise SystemExit("request failed: " + failures[0])
+    return latencies
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--artifact", type=Path, required=True)
+    parser.add_argument("--data-dir", type=Path, required=True, help="holds application_test.csv")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+
+    from scoring.service import ScoringService
+    from scoring.store import Store
+    from scoring.store_cli import main as store_main
+
+    workdir = Path(tempfile.mkdtemp(prefix="api-bench-"))
+    database = f"sqlite:///{workdir / 'store.db'}"
+    started = time.perf_counter()
+    store_main(["load-clients", "--data-dir", str(args.data_dir), "--artifact", str(args.artifact),
+                "--database-url", database, "--no-progress"])
+    load_seconds = time.perf_counter() - started
+    store = Store.open(database)
+    store.add_user("bench", "advisor", "benchmark-password")
+    token = store.create_token("bench")[1]
+    total_clients, _ = store.search("", limit=1)
+    import polars as pl
+
+    client_ids = pl.read_csv(args.data_dir / "application_test.csv", columns=["SK_ID_CURR"])["SK_ID_CURR"].to_list()
+
+    port = free_port()
+    env = {**os.environ, "PAD_DATA_DIR": str(workdir), "PAD_ARTIFACT_DIR": str(args.artifact),
+           "DATABASE_URL": database, "HOST": "127.0.0.1", "PORT": str(port),
+           "WEB_CONCURRENCY": str(args.workers), "PAD_THREADS": str(args.threads), "PAD_SECRET_KEY": "bench"}
+    server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
+                               "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/api/ready", headers={"Authorization": f"Bearer {token}"}).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        # Every worker reads the artifact on its first request paths: warm them all up.
+        drive(base, token, lambda r: ("GET", f"/api/score/{r.choice(client_ids)}", None), 64, args.concurrency, 99)
+
+        def score(explain: bool) -> Callable[[random.Random], tuple[str, str, None]]:
+            suffix = "" if explain else "?explain=false"
+            return lambda r: ("GET", f"/api/score/{r.choice(client_ids)}{suffix}", None)
+
+        def search(r: random.Random) -> tuple[str, str, None]:
+            query = str(r.choice(client_ids))[: r.randint(3, 5)] if r.random() < 0.8 else r.choice(
+                ["Working", "Pensioner", "Laborers", "Cash loans", "Sales staff"])
+            return "GET", f"/api/clients?q={query}&limit=20", None
+
+        results: dict[str, object] = {}
+        for concurrency in sorted({1, args.concurrency}):
+            results[f"score_explain_c{concurrency}"] = summary(drive(base, token, score(True), args.requests,
+                                                                     concurrency))
+            results[f"score_only_c{concurrency}"] = summary(drive(base, token, score(False), args.requests,
+                                                                  concurrency))
+            results[f"search_c{concurrency}"] = summary(drive(base, token, search, args.requests // 2, concurrency))
+        batch_ids = client_ids[:1000]
+        batch = [{"client_id": c} for c in batch_ids]
+        results["batch_1000_explained"] = summary(drive(
+            base, token, lambda r: ("POST", "/api/score/batch", {"items": batch, "explain": True}), 5, 1))
+
+        # The same operations in-process, on the same machine state.
+        service = ScoringService.from_artifact(args.artifact, store=Store.open(database))
+        rng = random.Random(5)
+        in_process_explain, in_process_only = [], []
+        for _ in range(min(args.requests, 1000)):
+            client_id = rng.choice(client_ids)
+            begin = time.perf_counter()
+            service.score_client(client_id).to_dict("fr")
+            in_process_explain.append((time.perf_counter() - begin) * 1000)
+            begin = time.perf_counter()
+            service.score_client(client_id, explain=False).to_dict("fr", explain=False)
+            in_process_only.append((time.perf_counter() - begin) * 1000)
+        results["service_score_explain"] = summary(in_process_explain)
+        results["service_score_only"] = summary(in_process_only)
+        for concurrency in sorted({1, args.concurrency}):
+            results[f"api_to_service_ratio_explain_c{concurrency}"] = round(
+                results[f"score_explain_c{concurrency}"]["p50_ms"] / results["service_score_explain"]["p50_ms"], 2)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+    record = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": machine_description(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "command": " ".join(sys.argv),
+        "artifact": str(args.artifact),
+        "clients_in_store": total_clients,
+        "load_clients_seconds": round(load_seconds, 1),
+        "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "requests_per_measure": args.requests,
+        "results": results,
+    }
+    write_record("api_latency", record)
+
+
+if __name__ == "__main__":
+    main()
