@@ -18,8 +18,10 @@ import hashlib
 import hmac
 import math
 import operator
+import os
 import re
 import secrets
+import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -135,6 +137,10 @@ class Store:
         # Write transactions: BEGIN IMMEDIATE on SQLite (see the module docstring).
         self._writer = self._engine.execution_options(sqlite_begin="IMMEDIATE")
         self._hasher = PasswordHasher()
+        # gunicorn --preload forks workers after the app (and this store) is built: a child must
+        # not reuse its parent's pooled connections, so it starts with an empty pool.
+        engine_ref = weakref.ref(self._engine)
+        os.register_at_fork(after_in_child=lambda: _forget_pool(engine_ref))
 
     @classmethod
     def open(cls, database_url: str, **options: Any) -> Store:
@@ -668,8 +674,8 @@ def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
         # The driver must not open transactions itself: the "begin" hook below does it.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -677,6 +683,12 @@ def _configure_sqlite(engine: Engine, *, busy_timeout_ms: int) -> None:
     def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _forget_pool(engine_ref: weakref.ref[Engine]) -> None:
+    engine = engine_ref()
+    if engine is not None:
+        engine.dispose(close=False)  # leave the parent's connections open, for the parent
 
 
 def _now() -> datetime:

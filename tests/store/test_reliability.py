@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from scoring.store import StaleVersion, Store
 
@@ -131,3 +132,27 @@ def test_writer_killed_mid_loop_leaves_a_gapless_chain_of_complete_versions(stor
         updates = [event for event in store.audit_events(client_id=3, limit=1000) if event.action == "client_update"]
         assert len(updates) == len(history) - 1
         reported = len(history)
+
+
+def test_a_forked_worker_starts_with_an_empty_pool_and_its_writes_reach_the_parent(store: Store) -> None:
+    import multiprocessing
+
+    store.create_client(4, application(), author="a", reason="r", **NO_SCORE)
+    assert store.engine.pool.checkedin() >= 1  # the parent holds a pooled connection
+
+    def child(pipe: Any) -> None:
+        pooled = store.engine.pool.checkedin()
+        version = store.append_version(4, expected_version=1, fields=application(AMT_CREDIT=1.0), author="child",
+                                       reason="from a forked worker", **NO_SCORE)
+        pipe.send((pooled, version.version))
+
+    context = multiprocessing.get_context("fork")
+    parent_end, child_end = context.Pipe()
+    process = context.Process(target=child, args=(child_end,))
+    process.start()
+    process.join(timeout=60)
+    assert process.exitcode == 0
+    assert parent_end.recv() == (0, 2)
+    assert store.current(4).author == "child"
+    store.append_version(4, expected_version=2, fields=application(), author="parent", reason="after fork", **NO_SCORE)
+    assert [version.author for version in store.history(4)] == ["a", "child", "parent"]
