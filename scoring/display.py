@@ -18,6 +18,10 @@ _YES_NO = {"fr": ("non", "oui"), "en": ("no", "yes")}
 
 # Age-like day counts: shown as a duration, not as "N years ago".
 _DURATION_DAYS = {"DAYS_BIRTH", "DAYS_EMPLOYED"}
+# Counts of days late or early: a number of days, not a date.
+_DAY_COUNT_MARKERS = ("DPD", "DAYS_LATE", "DAYS_EARLY", "DAYS_OVERDUE")
+# Raw labels say "(days before application)": the values are shown in years, so that goes.
+_DAY_UNIT_SUFFIXES = (" (jours avant la demande)", " (days before application)")
 _PERCENT_FEATURES = {"ANNUITY_TO_INCOME_RATIO", "EMPLOYED_TO_AGE_RATIO", "CC_LATE_MONTH_SHARE",
                      "REGION_POPULATION_RELATIVE"}
 _SCORE_FEATURES_PREFIX = "EXT_SOURCE_"
@@ -108,6 +112,8 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
         return _YES_NO[lang][int(number)]
     if is_money(feature):
         return format_money(number, lang)
+    if any(marker in feature for marker in _DAY_COUNT_MARKERS):
+        return f"{_number(number, 0 if number.is_integer() else 1, lang)} {'jours' if lang == 'fr' else 'days'}"
     if feature.startswith("DAYS_") or "_DAYS_" in feature:
         if feature in _DURATION_DAYS:
             return format_years(number, lang)
@@ -123,6 +129,16 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
     if number.is_integer():
         return _number(number, 0, lang)
     return _number(number, 2, lang)
+
+
+def display_label(feature: str, lang: str = "fr") -> str:
+    """A feature's label as shown beside a formatted value (without a unit the value no longer has)."""
+    from scoring.feature_labels import feature_label
+
+    label = feature_label(feature, lang)
+    for suffix in _DAY_UNIT_SUFFIXES:
+        label = label.removesuffix(suffix)
+    return label
 
 
 def format_probability(probability: float, lang: str = "fr") -> str:

@@ -24,7 +24,7 @@ import pandas as pd
 import polars as pl
 import xgboost as xgb
 
-from scoring.display import decision_label, format_probability, format_value, reason_sentence
+from scoring.display import decision_label, display_label, format_probability, format_value, reason_sentence
 from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
 from scoring.explain import grouped_contributions, top_reasons
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from scoring.store import ClientSummary, ClientVersion, Store, User
 
 PRINCIPAL_REASONS = 4
-_label = functools.lru_cache(maxsize=8192)(feature_label)
+_label = functools.lru_cache(maxsize=8192)(display_label)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
 _APPLICATION_SCHEMA = {k: v for k, v in TABLES["application_train"].polars_schema().items() if k != TARGET}
