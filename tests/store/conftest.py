@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from scoring.store import Store
-from tests.postgres import postgres_database_url, postgres_server  # noqa: F401 (fixtures)
+
+try:
+    from tests.postgres import postgres_database_url, postgres_server
+except ModuleNotFoundError:  # a bare `pytest` does not put the repository root on sys.path
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from tests.postgres import postgres_database_url, postgres_server  # noqa: F401 (fixtures)
 
 BACKENDS = ["sqlite", "postgresql"]
 
