@@ -1,7 +1,7 @@
 """`credit-scoring load-clients` wall time at full scale, its idempotent rerun, and store queries.
 
     python benchmarks/load_clients.py --data-dir /work/data/full-bench [--backends sqlite,postgresql]
-        [--artifact DIR] [--postgres-url URL]
+        [--artifact DIR] [--postgres-url URL] [--include-train]
 
 Each backend gets an empty database: a SQLite file in a temporary directory; for PostgreSQL the
 server at --postgres-url (or TEST_DATABASE_URL_PG), else a throwaway local cluster started the way
@@ -31,9 +31,10 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 QUERY_REPEATS = 50
 
 
-def load_command(data_dir: Path, url: str, artifact: Path | None) -> list[str]:
+def load_command(data_dir: Path, url: str, artifact: Path | None, include_train: bool) -> list[str]:
     command = [sys.executable, "-m", "scoring.cli", "load-clients", "--data-dir", str(data_dir),
                "--no-progress", "--database-url", url]
+    command += ["--include-train"] if include_train else []
     return command + (["--artifact", str(artifact)] if artifact else ["--no-score"])
 
 
@@ -120,6 +121,8 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--artifact", type=Path, default=None)
     parser.add_argument("--postgres-url", default=None)
+    parser.add_argument("--include-train", action="store_true",
+                        help="also load the 307,511 training applications")
     args = parser.parse_args()
 
     record: dict[str, Any] = {
@@ -130,6 +133,7 @@ def main() -> None:
         "data_dir": str(args.data_dir),
         "scored_with": str(args.artifact) if args.artifact else None,
         "target": "48,744 applicants loaded in at most 60 s",
+        "include_train": args.include_train,
         "backends": {},
     }
     with tempfile.TemporaryDirectory(prefix="load-clients-bench-") as scratch:
@@ -140,7 +144,7 @@ def main() -> None:
             else:
                 server = postgres_server(args.postgres_url)
                 url = server.create_database()
-            command = load_command(args.data_dir, url, args.artifact)
+            command = load_command(args.data_dir, url, args.artifact, args.include_train)
             cache = Path(scratch) / f"cache-{backend}"
             first = timed_load(command, cache)
             second = timed_load(command, cache)
