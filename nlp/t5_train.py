@@ -67,6 +67,8 @@ def _args(
     return Seq2SeqTrainingArguments(
         output_dir=out_dir,
         per_device_train_batch_size=settings.batch_size,
+        # One batch for the whole validation split (84 texts here): its loss is the token mean.
+        per_device_eval_batch_size=256,
         num_train_epochs=settings.epochs,
         max_steps=max_steps,
         learning_rate=settings.learning_rate,

@@ -103,3 +103,30 @@ def test_missing_pretrained_model_names_it(tmp_path) -> None:
 
     with pytest.raises(ModelLoadError, match="no-such-t5"):
         load_pretrained_t5(str(tmp_path / "no-such-t5"))
+
+
+def test_early_stopping_restores_the_best_validation_epoch(split, tokenizer) -> None:
+    import math
+
+    from transformers import DataCollatorForSeq2Seq
+
+    from nlp.t5_train import _text_to_text_dataset
+
+    train, test = split
+    torch.manual_seed(0)
+    model = build_scratch_t5(tokenizer, T5_SIZES["tiny"])
+    settings = TrainSettings(epochs=6, batch_size=16, max_input_len=48, learning_rate=3e-3, patience=2)
+    targets = [train.label_names[i] for i in train.labels]
+    val_targets = [test.label_names[i] for i in test.labels]
+    report: dict = {}
+    finetune_text_to_text(model, tokenizer, train.texts, targets, settings,
+                          eval_texts=test.texts, eval_targets=val_targets, report=report)
+    assert report["best_val_loss"] == min(report["val_losses"]) or math.isclose(
+        report["best_val_loss"], min(report["val_losses"]), abs_tol=1e-4)
+    # The weights kept are those of the best epoch: their validation loss is the best one logged.
+    ds = _text_to_text_dataset(tokenizer, test.texts, val_targets, 48)
+    batch = DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)(list(ds))
+    model.eval()
+    with torch.no_grad():
+        loss = float(model(**batch).loss)
+    assert math.isclose(loss, report["best_val_loss"], rel_tol=1e-3)
