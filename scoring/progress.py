@@ -7,7 +7,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 
 class StepReporter:
@@ -43,3 +52,40 @@ class StepHandle:
     def advance(self, amount: int = 1) -> None:
         if self._progress is not None:
             self._progress.advance(self._task, amount)  # type: ignore[arg-type]
+
+
+class ProgressBars:
+    """Several bars in one live display (one per file being written, say); silent when disabled.
+
+    Totals may be estimates: on exit each bar's total becomes what was actually done.
+    """
+
+    def __init__(self, enabled: bool = True, console: Console | None = None) -> None:
+        self.enabled = enabled
+        self.console = console or Console(stderr=True)
+        self._progress: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
+
+    def __enter__(self) -> ProgressBars:
+        if self.enabled:
+            self._progress = Progress(
+                TextColumn("{task.description:<24}"), BarColumn(), MofNCompleteColumn(),
+                TimeElapsedColumn(), TimeRemainingColumn(), console=self.console, transient=False,
+            )
+            self._progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            for task in self._tasks.values():
+                self._progress.update(task, total=self._progress.tasks[task].completed)
+            self._progress.__exit__(None, None, None)
+            self._progress = None
+
+    def add(self, key: str, description: str, total: int) -> None:
+        if self._progress is not None:
+            self._tasks[key] = self._progress.add_task(description, total=total)
+
+    def advance(self, key: str, amount: int = 1) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._tasks[key], amount)

@@ -173,6 +173,50 @@ def _dtype_from_string(text: str) -> pl.DataType:
     return known[text]
 
 
+def _listed(names: list[str], limit: int = 10) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _name_differences(left: str, left_names: list[str], right: str, right_names: list[str]) -> str:
+    only_left = [n for n in left_names if n not in set(right_names)]
+    only_right = [n for n in right_names if n not in set(left_names)]
+    parts = []
+    if only_left:
+        parts.append(f"only in the {left}: {_listed(only_left)}")
+    if only_right:
+        parts.append(f"only in {right}: {_listed(only_right)}")
+    if not parts and left_names:
+        parts.append("same names in a different order")
+    return (" (" + "; ".join(parts) + ")") if parts else ""
+
+
+def _check_side_aggregates(directory: Path, stored_schema: dict[str, str]) -> None:
+    """The stored side-table history must have the columns and types the artifact was built
+    with: a serving process joins it to every client's application row."""
+    path = directory / "side_aggregates.parquet"
+    try:
+        actual = {name: str(dtype) for name, dtype in pl.read_parquet_schema(path).items()}
+    except (OSError, pl.exceptions.PolarsError) as error:
+        raise ArtifactError(f"Artifact {directory}: side_aggregates.parquet cannot be read ({error}).") from error
+    missing = [name for name in stored_schema if name not in actual]
+    extra = [name for name in actual if name not in stored_schema]
+    retyped = [f"{name} ({actual[name]} instead of {dtype})"
+               for name, dtype in stored_schema.items() if name in actual and actual[name] != dtype]
+    problems = []
+    if missing:
+        problems.append(f"missing {_listed(missing)}")
+    if extra:
+        problems.append(f"not in features.json {_listed(extra)}")
+    if retyped:
+        problems.append(f"different type {_listed(retyped)}")
+    if problems:
+        raise ArtifactError(
+            f"Artifact {directory}: side_aggregates.parquet does not match the aggregate schema in "
+            f"features.json: {'; '.join(problems)}. Retrain the model."
+        )
+
+
 def load_artifact(path: Path) -> ScoringArtifact:
     directory = resolve_artifact_dir(path)
     missing = [name for name in REQUIRED_FILES if not (directory / name).exists()]
@@ -196,10 +240,13 @@ def load_artifact(path: Path) -> ScoringArtifact:
     if booster.num_features() != len(names) or (
         booster.feature_names is not None and list(booster.feature_names) != names
     ):
+        model_names = list(booster.feature_names or [])
         raise ArtifactError(
             f"Artifact {directory}: the model expects {booster.num_features()} features but "
-            f"features.json lists {len(names)}."
+            f"features.json lists {len(names)}"
+            + _name_differences("model", model_names, "features.json", names) + "."
         )
+    _check_side_aggregates(directory, features["aggregate_schema"])
     for column, levels in features["categories"].items():
         # XGBoost sees category codes, not names: a reordered or extended level list in the
         # schema would silently remap every client's category.

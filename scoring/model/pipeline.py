@@ -16,11 +16,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import polars as pl
-from sklearn.metrics import roc_auc_score
 
 from scoring import explain, reference
 from scoring.data import load_tables
-from scoring.data.synthetic import TRUTH_COLUMN, TRUTH_FILE
 from scoring.features import (
     FEATURE_PIPELINE_VERSION,
     KEY,
@@ -35,6 +33,7 @@ from scoring.features import (
 from scoring.model import calibration, performance, threshold, training
 from scoring.model.artifacts import OOF_PROBABILITY, TRAINING_CLIENTS_FILE, save_artifact
 from scoring.progress import StepReporter
+from scoring.truth import TRUTH_FILE, has_truth, oracle_auc
 
 OUT_OF_FOLD_NOTE = (
     "Measured on out-of-fold predictions: each training application scored by the fold model "
@@ -121,17 +120,6 @@ def data_fingerprint(data_dir: Path) -> str:
             for block in iter(lambda: handle.read(1 << 22), b""):
                 digest.update(block)
     return digest.hexdigest()
-
-
-def _oracle_auc(data_dir: Path, train_ids: np.ndarray, y: np.ndarray) -> float | None:
-    truth_path = Path(data_dir) / TRUTH_FILE
-    if not truth_path.exists():
-        return None
-    truth = pl.read_csv(truth_path).select(KEY, TRUTH_COLUMN)
-    joined = pl.DataFrame({KEY: train_ids, "y": y}).join(truth, on=KEY, how="left")
-    if joined[TRUTH_COLUMN].null_count():
-        return None
-    return float(roc_auc_score(joined["y"].to_numpy(), joined[TRUTH_COLUMN].to_numpy()))
 
 
 def _library_versions() -> dict[str, str]:
@@ -231,8 +219,8 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
 
     with steps.step("Empreinte des données / data fingerprint"):
         data_hash = data_fingerprint(data_dir)
-    oracle = _oracle_auc(data_dir, train_ids, y)
-    source = "synthetic" if (data_dir / TRUTH_FILE).exists() else "kaggle"
+    oracle = oracle_auc(data_dir, train_ids, y)
+    source = "synthetic" if has_truth(data_dir) else "kaggle"
     created = datetime.now(UTC)
     version = f"{source}-{created:%Y%m%dT%H%M%S}-{data_hash[:8]}"
 

@@ -51,7 +51,8 @@ def test_artifact_loads_with_reference_population(trained_artifact):
     assert costs.min() >= card["threshold"]["business_cost_oof"]
 
 
-@pytest.mark.parametrize("broken", ["pipeline_version", "missing_file", "feature_count", "category_levels"])
+@pytest.mark.parametrize("broken", ["pipeline_version", "missing_file", "feature_count", "category_levels",
+                                    "aggregate_missing", "aggregate_type"])
 def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_path, broken):
     copy = tmp_path / "artifact"
     shutil.copytree(trained_artifact, copy)
@@ -65,9 +66,21 @@ def test_artifact_that_does_not_fit_the_code_is_refused(trained_artifact, tmp_pa
         (copy / REQUIRED_FILES[0]).unlink()
         message = "incomplete"
     elif broken == "feature_count":
+        dropped = features["feature_names"][-1]
         features["feature_names"] = features["feature_names"][:-1]
         features_path.write_text(json.dumps(features))
-        message = "expects"
+        message = f"expects .*only in the model: {dropped}"
+    elif broken in ("aggregate_missing", "aggregate_type"):
+        import polars as pl
+
+        aggregates = pl.read_parquet(copy / "side_aggregates.parquet")
+        if broken == "aggregate_missing":
+            aggregates = aggregates.drop("INST_LATE_SHARE")
+            message = "side_aggregates.parquet .*missing INST_LATE_SHARE"
+        else:
+            aggregates = aggregates.with_columns(pl.col("BUREAU_CREDIT_COUNT").cast(pl.Float64))
+            message = "side_aggregates.parquet .*BUREAU_CREDIT_COUNT \\(Float64 instead of"
+        aggregates.write_parquet(copy / "side_aggregates.parquet")
     else:
         features["categories"]["NAME_CONTRACT_TYPE"] = list(
             reversed(features["categories"]["NAME_CONTRACT_TYPE"]))
