@@ -94,8 +94,12 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
             cliponaxis=False,
         )
     )
-    ticks = [p for p in (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9,
-                         0.97, 0.99) if low <= _logit(p) <= high]
+    candidates = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15,
+                  0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
+    ticks = [p for p in candidates if low <= _logit(p) <= high]
+    # Four to seven labelled ticks: thin a dense list evenly.
+    step = max(1, math.ceil(len(ticks) / 7))
+    ticks = ticks[::step]
     figure.update_layout(
         height=90 + 34 * (len(labels)),
         margin={"l": 10, "r": 20, "t": 10, "b": 50},
