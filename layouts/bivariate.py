@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import dcc, html
 
-from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, separators, tr
+from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, dropdown_labels, separators, tr
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 
@@ -98,9 +98,11 @@ def bivariate_panel(options: list[dict[str, str]], x: str | None, y: str | None,
             dbc.Row(
                 [
                     dbc.Col([dbc.Label(tr("x_feature", lang), html_for=ID("x")),
-                             dcc.Dropdown(id=ID("x"), options=options, value=x, clearable=False)], md=4),
+                             dcc.Dropdown(id=ID("x"), options=options, value=x, clearable=False,
+                                          labels=dropdown_labels(lang))], md=4),
                     dbc.Col([dbc.Label(tr("y_feature", lang), html_for=ID("y")),
-                             dcc.Dropdown(id=ID("y"), options=options, value=y, clearable=False)], md=4),
+                             dcc.Dropdown(id=ID("y"), options=options, value=y, clearable=False,
+                                          labels=dropdown_labels(lang))], md=4),
                     dbc.Col(
                         html.Fieldset([
                             html.Legend(tr("color_by", lang), className="form-label fs-6"),
