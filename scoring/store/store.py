@@ -853,7 +853,10 @@ def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
 
 
 def _search_id_prefix(session: Session, prefix: str, limit: int, offset: int) -> tuple[int, list[Client]]:
-    lowest, highest = session.execute(select(func.min(Client.client_id), func.max(Client.client_id))).one()
+    # Two scalar subqueries: SQLite reads min() and max() from the index only one per query.
+    lowest, highest = session.execute(select(
+        select(func.min(Client.client_id)).scalar_subquery(), select(func.max(Client.client_id)).scalar_subquery()
+    )).one()
     ranges = [(low, high) for low, high in id_prefix_ranges(prefix)
               if lowest is not None and high >= lowest and low <= highest]
     if not ranges:
