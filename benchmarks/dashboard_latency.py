@@ -109,11 +109,11 @@ class Browserless:
             [("shell-url", "pathname", f"/client/{client_id}"), ("shell-url", "search", "")],
             [("shell-recent", "data", [])])
         data = find_store(page["shell-page"]["children"])
-        for name, output in (("gauge", "gauge-body"), ("why", "why-body"), ("history", "history-body"),
-                             ("recourse", "recourse-body"), ("summary", "client-summary"),
-                             ("edit_form", "edit-form"), ("title", "client-title")):
-            prop = "children"
-            times[name], _ = self.post([(output, prop)], [("client-data", "data", data)])
+        for name, outputs in (("gauge", ["gauge-decision", "gauge-chart"]), ("why", ["why-reasons-body", "why-charts"]),
+                              ("history", ["history-body"]), ("recourse", ["recourse-body"]),
+                              ("summary", ["client-summary"]), ("edit_form", ["edit-form"]),
+                              ("title", ["client-title"])):
+            times[name], _ = self.post([(output, "children") for output in outputs], [("client-data", "data", data)])
         times["compare"], _ = self.post(
             [("compare-body", "children"), ("compare-feature", "value")],
             [("compare-feature", "value", None), ("compare-similar", "value", []), ("client-data", "data", data)],

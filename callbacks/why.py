@@ -7,15 +7,18 @@ from typing import TYPE_CHECKING, Any
 from dash import Dash, Input, Output
 
 from layouts.client_page import ID as CLIENT
-from layouts.why import ID, why_body
+from layouts.why import ID, reasons_block, why_charts
 
 if TYPE_CHECKING:
     from scoring.service import ScoringService
 
 
 def register_callbacks(app: Dash, service: ScoringService) -> None:
-    @app.callback(Output(ID("body"), "children"), Input(CLIENT("data"), "data"))
+    @app.callback(Output(ID("reasons-body"), "children"), Output(ID("charts"), "children"),
+                  Input(CLIENT("data"), "data"))
     def render(data: dict[str, Any] | None) -> Any:
         if not data:
-            return None
-        return why_body(data["score"], service.population.global_importance(data["lang"]), data["lang"])
+            return None, None
+        lang = data["lang"]
+        return reasons_block(data["score"], lang), why_charts(data["score"],
+                                                              service.population.global_importance(lang), lang)

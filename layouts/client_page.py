@@ -13,6 +13,7 @@ from layouts.gauge import gauge_panel
 from layouts.history import history_panel
 from layouts.recourse import recourse_panel
 from layouts.search import client_href
+from layouts.summary import summary_card
 from layouts.why import why_panel
 
 ID = PanelIds("client")
@@ -24,13 +25,17 @@ SECTIONS = (("decision", "nav_decision"), ("why", "nav_why"), ("compare", "nav_c
 def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]], default_x: str | None,
                 default_y: str | None, data: dict | None = None) -> html.Div:
     """`data` is the client's score and version (callbacks.client.client_data), sent with the page
-    so every panel draws at once."""
+    so every panel draws at once; the decision, its reasons and the summary are drawn with the page
+    (text needs no chart library), the charts by their callbacks."""
+    score = data["score"] if data else None
+    title = tr("client_version", lang, id=client_id, version=data["version"]) if data else \
+        tr("client_n", lang, id=client_id)
     return html.Div(
         [
             dcc.Store(id=ID("data"), data=data),
             html.Div(
                 [
-                    html.H1(tr("client_n", lang, id=client_id), className="h3 mb-0", id=ID("title")),
+                    html.H1(title, className="h3 mb-0", id=ID("title")),
                     dcc.Link(tr("nav_report", lang), href=client_href(client_id, lang, "/rapport"),
                              className="btn btn-outline-dark btn-sm ms-auto no-print", id=ID("report-link")),
                 ],
@@ -43,12 +48,13 @@ def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]]
             ),
             html.Div(
                 [
-                    html.Div(gauge_panel(lang), className="top-decision"),
-                    html.Div(html.Div(html.P(tr("loading", lang)), id=ID("summary")), className="panel top-summary"),
+                    html.Div(gauge_panel(lang, score), className="top-decision"),
+                    html.Div(html.Div(summary_card(score, lang) if score else html.P(tr("loading", lang)),
+                                      id=ID("summary")), className="panel top-summary"),
                 ],
                 className="top-row",
             ),
-            why_panel(lang),
+            why_panel(lang, score),
             compare_panel(feature_options, None, lang),
             bivariate_panel(feature_options, default_x, default_y, lang),
             edit_panel(lang),

@@ -161,23 +161,25 @@ def chart(graph_id: str, figure: Fig, description: str, height: int | None = Non
     )
 
 
-def gauge_body(score: dict[str, Any], lang: str = "fr") -> dbc.Row:
-    return dbc.Row(
-        [
-            dbc.Col(decision_block(score, lang), md=6),
-            dbc.Col([chart(ID("figure"), gauge_figure(score, lang), gauge_description(score, lang), 210),
-                     zone_legend(score, lang)], md=6),
-        ],
-        className="g-2 align-items-center",
-    )
+def gauge_chart(score: dict[str, Any], lang: str = "fr") -> list[Any]:
+    return [chart(ID("figure"), gauge_figure(score, lang), gauge_description(score, lang), 210),
+            zone_legend(score, lang)]
 
 
-def gauge_panel(lang: str = "fr") -> html.Section:
-    """The empty panel; the callback fills its body when the client's score arrives."""
+def gauge_panel(lang: str = "fr", score: dict[str, Any] | None = None) -> html.Section:
+    """The decision in words comes with the page (it needs no chart library); the gauge follows
+    from its callback."""
     return html.Section(
         [
             html.H2(tr("decision_title", lang), className="visually-hidden", id=ID("heading")),
-            html.Div(html.P(tr("loading", lang)), id=ID("body"), **{"aria-live": "polite"}),
+            dbc.Row(
+                [
+                    dbc.Col(html.Div(decision_block(score, lang) if score else html.P(tr("loading", lang)),
+                                     id=ID("decision"), **{"aria-live": "polite"}), md=6),
+                    dbc.Col(html.Div(id=ID("chart")), md=6),
+                ],
+                className="g-2 align-items-center",
+            ),
         ],
         id="section-decision",
         className="panel",

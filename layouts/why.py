@@ -179,44 +179,40 @@ def reasons_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
     )
 
 
-def why_body(score: dict[str, Any], importance: list[dict[str, Any]], lang: str = "fr") -> html.Div:
+def why_charts(score: dict[str, Any], importance: list[dict[str, Any]], lang: str = "fr") -> dbc.Row:
     # Bold in the global ranking: this client's five strongest factors, whichever their direction.
     client_features = {c["feature"] for c in waterfall_data(score, 5)["head"]}
     top_global = importance[0]["label"] if importance else "—"
-    return html.Div(
+    return dbc.Row(
         [
-            reasons_block(score, lang),
-            dbc.Row(
+            dbc.Col(
                 [
-                    dbc.Col(
-                        [
-                            html.H3(tr("waterfall_title", lang), className="h6"),
-                            chart(ID("waterfall"), waterfall_figure(score, lang),
-                                  waterfall_description(score, lang)),
-                        ],
-                        xl=7,
-                    ),
-                    dbc.Col(
-                        [
-                            html.H3(tr("importance_title", lang), className="h6"),
-                            chart(ID("importance"), importance_figure(importance, client_features, lang),
-                                  tr("importance_aria", lang, top=top_global)),
-                            html.P(tr("importance_note", lang), className="small text-muted-strong"),
-                        ],
-                        xl=5,
-                    ),
+                    html.H3(tr("waterfall_title", lang), className="h6"),
+                    chart(ID("waterfall"), waterfall_figure(score, lang), waterfall_description(score, lang)),
                 ],
-                className="g-3 mt-1",
+                xl=7,
             ),
-        ]
+            dbc.Col(
+                [
+                    html.H3(tr("importance_title", lang), className="h6"),
+                    chart(ID("importance"), importance_figure(importance, client_features, lang),
+                          tr("importance_aria", lang, top=top_global)),
+                    html.P(tr("importance_note", lang), className="small text-muted-strong"),
+                ],
+                xl=5,
+            ),
+        ],
+        className="g-3 mt-1",
     )
 
 
-def why_panel(lang: str = "fr") -> html.Section:
+def why_panel(lang: str = "fr", score: dict[str, Any] | None = None) -> html.Section:
+    """The reasons in sentences come with the page; the charts follow from the callback."""
     return html.Section(
         [
             html.H2(tr("why_title", lang), className="h4", id=ID("heading")),
-            html.Div(html.P(tr("loading", lang)), id=ID("body")),
+            html.Div(reasons_block(score, lang) if score else html.P(tr("loading", lang)), id=ID("reasons-body")),
+            html.Div(id=ID("charts")),
         ],
         id="section-why", className="panel", **{"aria-labelledby": ID("heading")},
     )

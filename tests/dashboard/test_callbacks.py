@@ -125,6 +125,15 @@ def test_selecting_a_client_sends_its_score_once_with_the_page(dashboard: Dashbo
     assert page["shell-recent"]["data"] == [client_id, dashboard.client_ids[1]]
 
 
+def test_decision_and_reasons_come_with_the_page_before_any_chart(dashboard: Dashboard,
+                                                                   advisor: DashRequest) -> None:
+    page = open_page(advisor, f"/client/{dashboard.client_ids[3]}")["shell-page"]["children"]
+    decision = text_of(find(page, "gauge-decision")["props"]["children"])
+    assert any(word in decision for word in ("ACCORDÉ", "À REVOIR", "REFUSÉ"))
+    assert "augmente le risque" in text_of(find(page, "why-reasons-body")["props"]["children"])
+    assert find(page, "gauge-figure") is None  # the chart follows from its callback
+
+
 def test_unknown_client_gets_a_message_not_an_error(advisor: DashRequest) -> None:
     page = open_page(advisor, "/client/999999999")
     assert find(page["shell-page"]["children"], "client-data") is None
@@ -139,8 +148,9 @@ def test_model_page_renders_for_a_logged_in_user(advisor: DashRequest) -> None:
 
 def test_gauge_panel_states_the_decision_in_words(dashboard: Dashboard, advisor: DashRequest) -> None:
     data = load(advisor, dashboard.client_ids[1])
-    body = response_of(advisor.call([("gauge-body", "children")], [("client-data", "data", data)]))
-    text = text_of(body["gauge-body"]["children"])
+    body = response_of(advisor.call([("gauge-decision", "children"), ("gauge-chart", "children")],
+                                    [("client-data", "data", data)]))
+    text = text_of(body["gauge-decision"]["children"]) + text_of(body["gauge-chart"]["children"])
     word = {"granted": "ACCORDÉ", "to_review": "À REVOIR", "refused": "REFUSÉ"}[data["score"]["decision"]]
     assert word in text
     assert "seuil" in text
@@ -148,8 +158,9 @@ def test_gauge_panel_states_the_decision_in_words(dashboard: Dashboard, advisor:
 
 def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashRequest) -> None:
     data = load(advisor, dashboard.client_ids[1], "en")
-    body = response_of(advisor.call([("gauge-body", "children")], [("client-data", "data", data)]))
-    text = text_of(body["gauge-body"]["children"])
+    body = response_of(advisor.call([("gauge-decision", "children"), ("gauge-chart", "children")],
+                                    [("client-data", "data", data)]))
+    text = text_of(body["gauge-decision"]["children"])
     assert {"granted": "GRANTED", "to_review": "TO REVIEW", "refused": "REFUSED"}[data["score"]["decision"]] in text
     assert "threshold" in text
 
