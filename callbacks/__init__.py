@@ -43,9 +43,6 @@ INDEX_STRING = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
-        <!-- Every client page draws charts: fetch plotly while the layout loads, not after. -->
-        <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js">
-        <link rel="preload" as="script" href="/_dash-component-suites/plotly/package_data/plotly.min.js">
     </head>
     <body>
         {%app_entry%}
