@@ -84,6 +84,16 @@ def test_wrong_password_is_refused_with_a_message_in_french(dashboard: Dashboard
     assert "Identifiant ou mot de passe incorrect" in response.get_data(as_text=True)
 
 
+def test_login_form_exists_in_english_with_the_page_language(dashboard: Dashboard) -> None:
+    page = dashboard.server.test_client().get("/login?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Log in" in page and 'for="login-password"' in page
+
+
+def test_viewer_sees_their_role_in_the_header(dashboard: Dashboard, viewer: DashRequest) -> None:
+    page = open_page(viewer, "/")
+    assert "consultation" in text_of(find(page["shell-page"]["children"], "shell-user")["props"]["children"])
+
+
 def test_login_never_redirects_outside_the_app(dashboard: Dashboard) -> None:
     client = dashboard.server.test_client()
     response = client.post("/login", data={"name": "conseil", "password": PASSWORDS["conseil"],
