@@ -85,9 +85,9 @@ def main() -> None:
                                             str(args.data_dir), "--out", str(args.artifacts)]))
         latest = (args.artifacts / "LATEST").read_text().strip()
         card = json.loads((args.artifacts / latest / "model_card.json").read_text())
-        results[-1]["model_card"] = {k: card[k] for k in ("cv_auc", "oracle_auc", "baselines_auc",
-                                                          "threshold", "calibration",
-                                                          "training_seconds", "step_seconds")}
+        results[-1]["model_card"] = {k: card.get(k) for k in (
+            "cv_auc", "oracle_auc", "baselines_auc", "threshold", "calibration", "model_selection",
+            "fairness", "reproducibility", "training_seconds", "step_seconds")}
     record = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine_description(),
