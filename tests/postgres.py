@@ -36,6 +36,7 @@ from typing import Any
 import pytest
 
 ENV_URL = "TEST_DATABASE_URL_PG"
+ENV_BIN_DIR = "TEST_POSTGRES_BIN_DIR"
 SERVER_USER = "postgres"
 
 
@@ -44,7 +45,12 @@ class PostgresUnavailable(RuntimeError):
 
 
 def postgres_bin_dir() -> Path | None:
-    """The newest installed PostgreSQL's bin directory (Debian layout), or PATH's initdb."""
+    """The newest installed PostgreSQL's bin directory (Debian layout), or PATH's initdb.
+
+    ``TEST_POSTGRES_BIN_DIR`` names another directory (None if it holds no initdb)."""
+    explicit = os.environ.get(ENV_BIN_DIR)
+    if explicit is not None:
+        return Path(explicit) if (Path(explicit) / "initdb").is_file() else None
     def major(initdb: str) -> int:
         name = Path(initdb).parent.parent.name
         return int(name) if name.isdigit() else 0
