@@ -122,7 +122,8 @@ class PostgresServer:
             return
         command = [str(self.bin_dir / "pg_ctl"), "-D", str(self.directory), "-m", "immediate", "-w", "stop"]
         subprocess.run(_as_server_user(command, self.as_user), capture_output=True, check=False)
-        shutil.rmtree(self.directory, ignore_errors=True)
+        # The cluster lives in DIR/data beside DIR/server.log and the socket: remove DIR.
+        shutil.rmtree(self.directory.parent, ignore_errors=True)
         self.directory = None
 
 
