@@ -24,7 +24,8 @@ def client_data(service: ScoringService, client_id: int, lang: str) -> dict[str,
 
 
 def register_callbacks(app: Dash, service: ScoringService) -> None:
-    @app.callback(Output(ID("summary"), "children"), Input(ID("data"), "data"))
+    # The page draws the summary and the title with the client; these follow a saved edit.
+    @app.callback(Output(ID("summary"), "children"), Input(ID("data"), "data"), prevent_initial_call=True)
     def summary(data: dict[str, Any] | None) -> Any:
         from layouts.summary import summary_card
 
@@ -32,7 +33,7 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return None
         return summary_card(data["score"], data["lang"])
 
-    @app.callback(Output(ID("title"), "children"), Input(ID("data"), "data"))
+    @app.callback(Output(ID("title"), "children"), Input(ID("data"), "data"), prevent_initial_call=True)
     def title(data: dict[str, Any] | None) -> Any:
         if not data:
             return no_update
