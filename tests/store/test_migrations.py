@@ -60,6 +60,13 @@ def test_sqlite_store_runs_in_wal_mode_with_foreign_keys(tmp_path: object) -> No
     store.dispose()
 
 
+def test_store_as_a_context_manager_closes_its_connections(tmp_path: object) -> None:
+    with Store.open(f"sqlite:///{tmp_path}/store.db") as store:
+        assert store.count_clients() == 0
+        assert store.engine.pool.checkedin() == 1
+    assert store.engine.pool.checkedin() == 0
+
+
 def test_ping_is_false_when_the_database_cannot_be_reached() -> None:
     store = Store("postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert store.ping() is False
