@@ -99,6 +99,10 @@ def prepare_serving(settings: Any) -> dict[str, str]:
         _demo(settings.artifact_dir, demo_data, DEMO_CLIENTS, 0)
     store = Store.open(settings.resolved_database_url)
     try:
+        admin = store.ensure_admin()
+        if admin is not None:
+            # Shown once, on purpose: nothing else knows this password.
+            console.print(f"Administrateur créé / admin created: [bold]{admin[0]}[/bold] / [bold]{admin[1]}[/bold]")
         if store.count_clients() == 0 and (demo_data / "application_test.csv").exists():
             from scoring.store_cli import main as store_main
 
