@@ -200,16 +200,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from scoring.data import DataValidationError
-    from scoring.model.artifacts import ArtifactError
-
     args = build_parser().parse_args(argv)
     from scoring.store_cli import run_store_command
 
+    # Store commands first: `tokens create` and `users` should not pay for importing xgboost.
+    handled = run_store_command(args)
+    if handled is not None:
+        return handled
+    from scoring.data import DataValidationError
+    from scoring.model.artifacts import ArtifactError
+
     try:
-        handled = run_store_command(args)
-        if handled is not None:
-            return handled
         if args.command == "serve":
             return _serve(args)
         if args.command == "generate":
