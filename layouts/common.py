@@ -289,6 +289,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "before_after_aria": ("Avant : {before}. Après : {after}.", "Before: {before}. After: {after}."),
     "changed_contributions": ("Facteurs dont l'effet change le plus", "Factors whose effect changes most"),
     "edit_years_hint": ("en années", "in years"),
+    "edit_pensioner_hint": ("sans emploi salarié (retraité)", "no salaried job (pensioner)"),
     # recourse
     "recourse_title": ("Qu'est-ce qui changerait la décision ?", "What would change the decision?"),
     "recourse_none": ("Aucun changement raisonnable de la demande ne suffit à obtenir un accord.",

@@ -99,7 +99,7 @@ def changes_from_form(specs: list[dict[str, Any]], ids: list[dict[str, str]], va
     return changes
 
 
-def _input(spec: dict[str, Any], value: Any, lang: str) -> Any:
+def _input(spec: dict[str, Any], value: Any, lang: str, raw: Any = None) -> Any:
     name = spec["name"]
     # Native <select>: keyboard and screen readers know it; values travel as text.
     if spec.get("levels") is not None:
@@ -113,8 +113,9 @@ def _input(spec: dict[str, Any], value: Any, lang: str) -> Any:
         return dbc.Select(id=field_id(name), options=options, value=None if value is None else str(int(value)))
     # Native number inputs (dbc): Dash 4's dcc.Input draws its own stepper over Bootstrap's field.
     if in_years(spec):
+        hint = tr("edit_pensioner_hint", lang) if raw == SENTINEL_DAYS else tr("edit_years_hint", lang)
         return dbc.Input(id=field_id(name), type="number", value=value, min=0, max=80, step=0.1, debounce=True,
-                         placeholder=tr("edit_years_hint", lang))
+                         placeholder=hint)
     return dbc.Input(id=field_id(name), type="number", value=value, min=spec.get("min"), max=spec.get("max"),
                      step=1 if spec.get("type") == "integer" else "any", debounce=True)
 
@@ -128,7 +129,7 @@ def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "
         columns.append(dbc.Col(
             html.Div([
                 dbc.Label(label, html_for=_html_id(spec["name"]), className="small mb-0"),
-                _input(spec, to_form_value(spec, fields.get(spec["name"])), lang),
+                _input(spec, to_form_value(spec, fields.get(spec["name"])), lang, fields.get(spec["name"])),
                 html.Div(id=feedback_id(spec["name"]), className="field-error small", role="alert"),
             ], className="mb-2"),
             md=6, xl=4,
