@@ -29,6 +29,7 @@ from nlp.data import Corpus
 from nlp.t5_train import PREFIX
 
 _WORD = re.compile(r"(?u)\b\w+\b")
+_EDGE_PUNCT = re.compile(r"^\W+|\W+$")
 
 
 class ExplainError(ValueError):
@@ -248,7 +249,10 @@ def global_t5_tokens(model, tokenizer, test: Corpus, max_len: int, n_steps: int,
         attr, _ = t5_word_attributions(model, tokenizer, text, test.label_names[int(y)], max_len, n_steps)
         per_word: dict[str, float] = defaultdict(float)
         for w, s in zip(attr.words, attr.scores, strict=True):
-            per_word[w.lower()] += s
+            # "mug." and "mug" are one word for the comparison with TF-IDF's \w+ tokens.
+            key = _EDGE_PUNCT.sub("", w.lower())
+            if key:
+                per_word[key] += s
         for w, s in per_word.items():
             sums[int(y)][w] += s
             seen[int(y)][w] += 1
@@ -282,11 +286,13 @@ def explain(model_dir: Path, corpus: Corpus, folds, out: Path, max_len: int = 12
     cases = choose_cases(test.labels, t5_pred, tf_pred)
     local = []
     deltas = []
+    relative = []
     for n, case in enumerate(cases):
         i = case["pos"]
         t5_label = test.label_names[int(t5_pred[i])]
         t5_attr, delta = t5_word_attributions(model, tok, test.texts[i], t5_label, max_len, n_steps)
         deltas.append(delta)
+        relative.append(delta / max(abs(t5_attr.total), 1e-9))
         tf_attr = tfidf_word_attributions(pipe, test.texts[i], int(tf_pred[i]), test.label_names[int(tf_pred[i])])
         info = {**case, "id": test.ids[i], "true": test.label_names[int(test.labels[i])], "t5_pred": t5_label,
                 "tfidf_pred": tf_attr.label, "text": textwrap.shorten(test.texts[i], 300),
@@ -306,6 +312,8 @@ def explain(model_dir: Path, corpus: Corpus, folds, out: Path, max_len: int = 12
         "t5_accuracy_fold0": float(np.mean(t5_pred == test.labels)),
         "tfidf_accuracy_fold0": float(np.mean(tf_pred == test.labels)),
         "max_ig_convergence_error": float(max(deltas)) if deltas else None,
+        # |sum of attributions - (score(text) - score(baseline))| / |score difference|
+        "max_ig_relative_error": float(max(relative)) if relative else None,
         "local": local, "global_t5": g_t5, "global_tfidf": g_tf, "t5_top_words_not_in_tfidf_top": only_t5,
         "global_sample_texts": len(sample),
     }
