@@ -177,7 +177,8 @@ class Comparison:
         quick = self.cfg.quick
         on_step = self._on_step
         if method == "setfit_minilm":
-            return run_setfit(train, test, self.encoder_dir(), self.cfg.setfit, seed=seed, on_step=on_step)
+            return run_setfit(train, test, self.encoder_dir(), self.cfg.setfit, seed=seed, on_step=on_step,
+                              quick_head=quick)
         if method == "minilm_finetuned":
             return run_minilm_finetuned(train, test, self.encoder_dir(), self.cfg.finetune, seed=seed,
                                         on_step=on_step)
