@@ -122,9 +122,9 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
         return ("il y a " + format_years(number, lang)) if lang == "fr" else format_years(number, lang) + " ago"
     if feature == "AGE_YEARS":
         return f"{_number(number, 0, lang)} {'ans' if lang == 'fr' else 'years'}"
-    if feature in _PERCENT_FEATURES:
+    if feature in _PERCENT_FEATURES or "_SHARE" in feature:
         return f"{_number(number * 100, 1, lang)}\u00a0%"
-    if feature.startswith(_SCORE_FEATURES_PREFIX) or feature.endswith(("_RATIO", "_MEAN", "_SHARE")):
+    if feature.startswith(_SCORE_FEATURES_PREFIX) or feature.endswith(("_RATIO", "_MEAN")):
         return _number(number, 2, lang)
     if number.is_integer():
         return _number(number, 0, lang)
