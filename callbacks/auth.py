@@ -38,11 +38,8 @@ def current_user(service: ScoringService) -> User | None:
     cached = flask.g.get("dashboard_user")
     if cached is not None and cached.name == name:
         return cached
-    from scoring.store import UnknownUser
-
-    try:
-        user = service.store.get_user(name)
-    except UnknownUser:
+    user = service.user(name)
+    if user is None:
         flask.session.pop(SESSION_USER, None)
         return None
     flask.g.dashboard_user = user

@@ -535,6 +535,15 @@ class ScoringService:
     def authenticate(self, name: str, password: str) -> User | None:
         return self._require_store().authenticate(name, password)
 
+    def user(self, name: str) -> User | None:
+        """The user behind a dashboard session (None if it was removed meanwhile)."""
+        from scoring.store import UnknownUser
+
+        try:
+            return self._require_store().get_user(name)
+        except UnknownUser:
+            return None
+
     def user_for_token(self, token: str) -> User | None:
         return self._require_store().user_for_token(token)
 
