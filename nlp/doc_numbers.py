@@ -52,6 +52,13 @@ def derived(results: dict[str, Any]) -> list[float]:
         accs[m] = info["headline"]["accuracy"]["mean"]
         st = info["headline"]
         vals.append(st["train_time_s"]["mean"] / max(st["infer_ms_per_text"]["mean"], 1e-9))
+    curves = results.get("learning_curve", {})
+    for rows_a in curves.values():
+        for rows_b in curves.values():
+            for ra in rows_a:
+                for rb in rows_b:
+                    if ra.get("per_class") == rb.get("per_class"):
+                        vals.append(ra["accuracy"] - rb["accuracy"])
     best = max(accs.values()) if accs else 0.0
     vals += [best - a for a in accs.values()]
     vals += [a - b for a in accs.values() for b in accs.values()]
