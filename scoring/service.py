@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from scoring.store import ClientSummary, ClientVersion, Store, User
 
 PRINCIPAL_REASONS = 4
+BATCH_THREADS_FROM = 64
 _label = functools.lru_cache(maxsize=8192)(display_label)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
@@ -235,6 +237,8 @@ class ScoringService:
         # One request is one thread: OpenMP workers on 2 cores only spin (see scoring/__init__).
         self.booster.set_param({"nthread": 1})
         self._feature_types = list(self.booster.feature_types or [])
+        self._batch_booster = self.booster.copy()
+        self._batch_booster.set_param({"nthread": os.cpu_count() or 1})
         # One Python dict per client would cost gigabytes at full scale: keep the columnar frame
         # and an index from client id to row.
         self._aggregates = pl.read_parquet(artifact.path / "side_aggregates.parquet")
@@ -298,12 +302,13 @@ class ScoringService:
             [{name: record.get(name) for name in _APPLICATION_SCHEMA} for record in records],
             schema=_APPLICATION_SCHEMA, orient="row",
         )
-        # Zero-copy one-row slices of the stored aggregates; a row of nulls for a new client.
         rows = [None if c is None else self._row_of_client.get(int(c)) for c in client_ids]
-        history = pl.concat(
-            [self._no_history if row is None else self._aggregates_only.slice(row, 1) for row in rows],
-            how="vertical",
-        )
+        if len(rows) == 1:
+            # A zero-copy one-row slice; a row of nulls for a new client.
+            history = self._no_history if rows[0] is None else self._aggregates_only.slice(rows[0], 1)
+        else:
+            # A null index gathers a row of nulls: a client without side-table history.
+            history = self._aggregates_only.select(pl.all().gather(pl.Series(rows, dtype=pl.UInt32)))
         return complete_features(pl.concat([application_features(applications), history], how="horizontal"))
 
     def model_matrix(self, features: pl.DataFrame) -> np.ndarray:
@@ -316,7 +321,10 @@ class ScoringService:
     def _contributions(self, matrix: np.ndarray) -> np.ndarray:
         dmatrix = xgb.DMatrix(matrix, feature_names=self.feature_names,
                               feature_types=self._feature_types or None, enable_categorical=True, nthread=1)
-        return self.booster.predict(dmatrix, pred_contribs=True).astype(np.float64)
+        # TreeSHAP is the cost of a batch (milliseconds per client at full scale): a large batch
+        # gets every core, through its own booster copy so single requests keep theirs.
+        booster = self._batch_booster if len(matrix) >= BATCH_THREADS_FROM else self.booster
+        return booster.predict(dmatrix, pred_contribs=True).astype(np.float64)
 
     def _decide(self, probability: float) -> str:
         return decide(probability, *self.review_band)
@@ -380,7 +388,8 @@ class ScoringService:
         record, client_id = self._resolve(ScoreItem(application=application, new_client=new_client))
         return self._score_records([record], [client_id], explain)[0]
 
-    def _resolve(self, request: ScoreItem) -> tuple[dict[str, Any], int | None]:
+    def _resolve(self, request: ScoreItem,
+                 prefetched: Mapping[int, ClientVersion] | None = None) -> tuple[dict[str, Any], int | None]:
         """A validated record and its client id for one score request (nothing is saved)."""
         if request.application is not None:
             if request.client_id is not None or request.changes:
@@ -404,7 +413,7 @@ class ScoringService:
             raise_field_error("client_id", None, "missing",
                               "client_id (client enregistré) ou application (nouveau client) attendu.",
                               "client_id (a stored client) or application (a new client) expected.")
-        current = self.client(request.client_id)
+        current = (prefetched or {}).get(request.client_id) or self.client(request.client_id)
         if not request.changes:
             return validate_application(current.fields, changed=()), current.client_id
         clean = validate_changes(request.changes)
@@ -416,9 +425,11 @@ class ScoringService:
         """Many score requests in one matrix (one XGBoost call); each bad one gets its own error."""
         outcomes: list[ClientScore | ScoringError | None] = []
         records, ids, positions = [], [], []
+        stored_ids = [r.client_id for r in requests if r.client_id is not None and r.application is None]
+        prefetched = self._require_store().current_many(stored_ids) if stored_ids and len(requests) > 1 else None
         for position, request in enumerate(requests):
             try:
-                record, client_id = self._resolve(request)
+                record, client_id = self._resolve(request, prefetched)
             except ScoringError as error:
                 outcomes.append(error)
                 continue

@@ -94,33 +94,35 @@ def _is_missing(value: Any) -> bool:
 def coerce_field(name: str, value: Any) -> tuple[Any, FieldError | None]:
     """One field's JSON value checked and coerced against the schema: (value, error)."""
     spec = APPLICATION_COLUMNS[name]
-    accepted = _accepted(spec)
+
+    def fail(code: str, fr: str, en: str) -> tuple[None, FieldError]:
+        # What is accepted is spelled out only for a value that is refused (the hot path is valid).
+        return None, _error(name, value, code, fr, en, _accepted(spec))
+
     if _is_missing(value):
         if spec.nullable:
             return None, None
-        return None, _error(name, value, "missing", "valeur obligatoire manquante.",
-                            "a value is required.", accepted)
+        return fail("missing", "valeur obligatoire manquante.",
+                    "a value is required.")
     if spec.dtype == "str":
         if not isinstance(value, str):
-            return None, _error(name, value, "type", f"texte attendu, reçu {value!r}.",
-                                f"text expected, got {value!r}.", accepted)
+            return fail("type", f"texte attendu, reçu {value!r}.",
+                        f"text expected, got {value!r}.")
         if spec.levels is not None and value not in spec.levels:
-            return None, _error(name, value, "level",
-                                f"modalité inconnue {value!r} ; valeurs acceptées : {_levels_text(spec.levels)}.",
-                                f"unknown level {value!r}; accepted: {_levels_text(spec.levels)}.", accepted)
+            return fail("level", f"modalité inconnue {value!r} ; valeurs acceptées : {_levels_text(spec.levels)}.",
+                        f"unknown level {value!r}; accepted: {_levels_text(spec.levels)}.")
         return value, None
     # Numbers: bool is an int in Python but never a valid amount or count.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return None, _error(name, value, "type", f"nombre attendu, reçu {value!r}.",
-                            f"a number expected, got {value!r}.", accepted)
+        return fail("type", f"nombre attendu, reçu {value!r}.",
+                    f"a number expected, got {value!r}.")
     if isinstance(value, float) and math.isinf(value):
-        return None, _error(name, value, "type", "valeur infinie refusée.", "infinite value refused.",
-                            accepted)
+        return fail("type", "valeur infinie refusée.", "infinite value refused.")
     if spec.dtype == "int":
         if isinstance(value, float):
             if not value.is_integer():
-                return None, _error(name, value, "type", f"entier attendu, reçu {value!r}.",
-                                    f"an integer expected, got {value!r}.", accepted)
+                return fail("type", f"entier attendu, reçu {value!r}.",
+                            f"an integer expected, got {value!r}.")
             value = int(value)
     else:
         value = float(value)
@@ -128,14 +130,14 @@ def coerce_field(name: str, value: Any) -> tuple[Any, FieldError | None]:
         return value, None
     low = spec.min
     if name in _STRICTLY_POSITIVE and value <= 0:
-        return None, _error(name, value, "range", f"doit être strictement positif, reçu {value:g}.",
-                            f"must be strictly positive, got {value:g}.", accepted)
+        return fail("range", f"doit être strictement positif, reçu {value:g}.",
+                    f"must be strictly positive, got {value:g}.")
     if (low is not None and value < low) or (spec.max is not None and value > spec.max):
         span = f"[{_fmt(low) if low is not None else '-inf'}, {_fmt(spec.max) if spec.max is not None else 'inf'}]"
         extra_fr = f" ou {SENTINEL_DAYS} (sans emploi salarié)" if spec.sentinel else ""
         extra_en = f" or {SENTINEL_DAYS} (no salaried job)" if spec.sentinel else ""
-        return None, _error(name, value, "range", f"{value:g} hors de l'intervalle accepté {span}{extra_fr}.",
-                            f"{value:g} is outside the accepted range {span}{extra_en}.", accepted)
+        return fail("range", f"{value:g} hors de l'intervalle accepté {span}{extra_fr}.",
+                    f"{value:g} is outside the accepted range {span}{extra_en}.")
     return value, None
 
 

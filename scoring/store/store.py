@@ -284,6 +284,23 @@ class Store:
             raise UnknownClient(client_id)
         return _version_record(found[0], found[1])
 
+    def current_many(self, client_ids: Iterable[int]) -> dict[int, ClientVersion]:
+        """Current versions of many clients in a few queries (unknown ids are simply absent)."""
+        wanted = sorted({_check_client_id(c) for c in client_ids})
+        found: dict[int, ClientVersion] = {}
+        with self._read() as session:
+            # Chunks stay under SQLite's bound-parameter limit.
+            for start in range(0, len(wanted), 900):
+                statement = (
+                    select(ClientVersionRow, Client.in_training_set)
+                    .join(Client, and_(Client.client_id == ClientVersionRow.client_id,
+                                       Client.current_version == ClientVersionRow.version))
+                    .where(Client.client_id.in_(wanted[start:start + 900]))
+                )
+                for row, in_training_set in session.execute(statement):
+                    found[row.client_id] = _version_record(row, in_training_set)
+        return found
+
     def version(self, client_id: int, version: int) -> ClientVersion:
         """One stored version of a client."""
         client_id = _check_client_id(client_id)
