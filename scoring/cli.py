@@ -66,6 +66,21 @@ def print_card(artifact_dir: Path) -> None:
     table.add_row("Erreur de calibration (ECE)",
                   f"{card['calibration']['expected_calibration_error']:.4f}")
     table.add_row("Variables / features", str(card["model"]["n_features"]))
+    excluded = card["model"].get("protected_columns_excluded") or []
+    table.add_row("Variables protégées exclues / protected columns excluded", ", ".join(excluded) or "—")
+    selection = card.get("model_selection") or {}
+    if selection:
+        table.add_row("Réglage retenu / chosen setting", str(selection.get("chosen_candidate")))
+        if selection.get("fallback") or selection.get("warning"):
+            table.add_row("[yellow]Avertissement / warning[/yellow]",
+                          str(selection.get("warning") or selection.get("fallback")))
+    gender = (card.get("fairness") or {}).get("gender", {}).get("groups", {})
+    for group, figures in gender.items():
+        if not figures.get("too_small"):
+            table.add_row(f"Taux d'accord / approval rate ({group})", f"{figures['approval_rate']:.1%}")
+    commit = (card.get("reproducibility") or {}).get("code_version", {}).get("git_commit")
+    if commit:
+        table.add_row("Version du code / code version", commit[:12])
     table.add_row("Durée d'entraînement / training time", f"{card['training_seconds']:.0f} s")
     console.print(table)
     console.print(f"Artefact : {directory}")
