@@ -4,7 +4,7 @@ Generates applicants and side tables in memory (no files), then adjusts the per-
 offsets and the intercept until the expected default rate of every category in
 REFERENCE_DEFAULT_RATES, and the overall rate, match REFERENCE_STATS.md. Expected rates use the
 true probabilities, so the fit has no Bernoulli noise. Prints the constants to paste into
-scoring/data/synthetic.py.
+scoring/data/synthetic/marginals.py.
 
     .venv/bin/python benchmarks/generate_calibration.py --applicants 200000
 """
@@ -20,6 +20,7 @@ import numpy as np
 from scipy.special import expit, logit
 
 from scoring.data import synthetic
+from scoring.data.synthetic import marginals
 from scoring.schema import SENTINEL_DAYS, TABLES
 
 BEGIN, END = "# BEGIN CALIBRATED", "# END CALIBRATED"
@@ -33,7 +34,7 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=8)
     parser.add_argument("--seed", type=int, default=12345)
     parser.add_argument("--write", action="store_true",
-                        help="rewrite the calibrated block of scoring/data/synthetic.py")
+                        help="rewrite the calibrated block of scoring/data/synthetic/marginals.py")
     args = parser.parse_args()
 
     chunks = []
@@ -42,15 +43,15 @@ def main() -> None:
         chunk = synthetic.generate_chunk(args.seed, index, ids, np.zeros(ids.size, bool), 0, 0)
         chunks.append((chunk["applicants"], chunk["summaries"]))
 
-    offsets = {k: dict(v) for k, v in synthetic.CATEGORY_LOGIT_OFFSETS.items()}
-    intercept = synthetic.LOGIT_INTERCEPT
+    offsets = {k: dict(v) for k, v in marginals.CATEGORY_LOGIT_OFFSETS.items()}
+    intercept = marginals.LOGIT_INTERCEPT
     columns = {
         name: np.concatenate([a.columns[name] for a, _ in chunks])
         for name in [*list(synthetic.REFERENCE_DEFAULT_RATES), "DAYS_EMPLOYED"]
     }
     def probabilities() -> np.ndarray:
-        synthetic.CATEGORY_LOGIT_OFFSETS = offsets
-        synthetic.LOGIT_INTERCEPT = intercept
+        marginals.CATEGORY_LOGIT_OFFSETS = offsets
+        marginals.LOGIT_INTERCEPT = intercept
         return np.concatenate([expit(synthetic.true_logit(a, s)) for a, s in chunks])
 
     sentinel = columns["DAYS_EMPLOYED"] == SENTINEL_DAYS
@@ -89,7 +90,7 @@ def main() -> None:
     )
     print(block)
     if args.write:
-        source = Path(synthetic.__file__)
+        source = Path(marginals.__file__)
         text = source.read_text()
         head, rest = text.split(BEGIN + "\n", 1)
         _, tail = rest.split(END, 1)
