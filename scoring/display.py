@@ -58,7 +58,36 @@ _LEVEL_LABELS_FR: dict[str, str] = {
     "M": "Homme",
     "Y": "oui",
     "N": "non",
+    "XNA": "non précisé",
+    "Unknown": "Inconnu",
+    "Unaccompanied": "Seul(e)",
+    "Family": "Famille",
+    "Spouse, partner": "Conjoint(e)",
+    "Children": "Enfants",
+    "Other_A": "Autre (A)",
+    "Other_B": "Autre (B)",
+    "Group of people": "Groupe",
+    "Laborers": "Ouvrier",
+    "Sales staff": "Commercial",
+    "Core staff": "Employé",
+    "Managers": "Cadre",
+    "Drivers": "Chauffeur",
+    "High skill tech staff": "Technicien qualifié",
+    "Accountants": "Comptable",
+    "Medicine staff": "Personnel médical",
+    "Security staff": "Sécurité",
+    "Cooking staff": "Cuisine",
+    "Cleaning staff": "Entretien",
+    "Private service staff": "Services à la personne",
+    "Low-skill Laborers": "Ouvrier non qualifié",
+    "Waiters/barmen staff": "Serveur / barman",
+    "Secretaries": "Secrétaire",
+    "Realty agents": "Agent immobilier",
+    "HR staff": "Ressources humaines",
+    "IT staff": "Informatique",
 }
+# The source system's codes that are not words in English either.
+_LEVEL_LABELS_EN: dict[str, str] = {"F": "Female", "M": "Male", "Y": "yes", "N": "no", "XNA": "not specified"}
 
 
 def is_missing(value: Any) -> bool:
@@ -87,7 +116,8 @@ def format_years(days: float, lang: str = "fr") -> str:
 
 
 def format_level(level: str, lang: str = "fr") -> str:
-    return _LEVEL_LABELS_FR.get(level, level) if lang == "fr" else level
+    """A category as a person reads it (organisation types keep the source system's wording)."""
+    return (_LEVEL_LABELS_FR if lang == "fr" else _LEVEL_LABELS_EN).get(level, level)
 
 
 def is_money(feature: str) -> bool:
