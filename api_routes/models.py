@@ -121,6 +121,7 @@ class Score(BaseModel):
     distance_to_threshold: str
     has_history: bool
     in_training_set: bool
+    out_of_fold_probability: float | None = None
     warnings: list[OutOfPopulationWarning]
     base_value: float | None = None
     contributions: list[Contribution] | None = None

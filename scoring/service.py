@@ -128,6 +128,8 @@ class ClientScore:
     warnings: tuple[OutOfPopulation, ...] = ()
     has_history: bool = False
     in_training_set: bool = False
+    # For a training client, what the fold model that never saw it said: the honest estimate.
+    out_of_fold_probability: float | None = None
 
     def reasons(self, count: int = PRINCIPAL_REASONS, lang: str = "fr") -> dict[str, list[Reason]]:
         """The features that raise the risk most and those that lower it most."""
@@ -171,6 +173,7 @@ class ClientScore:
             "distance_to_threshold": self.distance_to_threshold(lang),
             "has_history": self.has_history,
             "in_training_set": self.in_training_set,
+            "out_of_fold_probability": self.out_of_fold_probability,
             "warnings": [w.to_dict(lang) for w in self.warnings],
         }
         if explain:
@@ -377,6 +380,8 @@ class ScoringService:
                 warnings=self._warnings(record),
                 has_history=self.has_history(client_id),
                 in_training_set=self.in_training_set(client_id),
+                out_of_fold_probability=self.artifact.out_of_fold_probability(client_id)
+                if self.in_training_set(client_id) else None,
             ))
         return scores
 
@@ -502,6 +507,8 @@ class ScoringService:
             feature_values=pd.Series(dtype=object), model_version=self.artifact.version,
             client_id=current.client_id, fields=dict(current.fields), warnings=self._warnings(current.fields),
             has_history=self.has_history(current.client_id), in_training_set=self.in_training_set(current.client_id),
+            out_of_fold_probability=self.artifact.out_of_fold_probability(current.client_id)
+            if self.in_training_set(current.client_id) else None,
         )
 
     def what_if(self, client_id: int, changes: Mapping[str, Any], *, explain: bool = True) -> ClientScore:

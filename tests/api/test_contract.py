@@ -117,12 +117,14 @@ def test_a_score_serialises_to_plain_json_with_its_flags(service: ScoringService
     assert payload["client_id"] == application["SK_ID_CURR"]
     assert payload["has_history"] is service.has_history(application["SK_ID_CURR"])
     assert payload["in_training_set"] is True
+    assert 0 < payload["out_of_fold_probability"] < 1
     assert payload["decision"] in ("granted", "to_review", "refused")
     assert len(payload["reasons"]["raises_risk"]) <= 4 and len(payload["reasons"]["lowers_risk"]) <= 4
     assert abs(payload["base_value"] + sum(c["contribution"] for c in payload["contributions"])
                - math.log(known.probability_of_default / (1 - known.probability_of_default))) < 1e-4
     new = service.score(new_application).to_dict("fr")
     assert new["client_id"] is None and new["has_history"] is False and new["in_training_set"] is False
+    assert new["out_of_fold_probability"] is None
 
 
 @pytest.mark.parametrize(("changes", "field"), [
