@@ -127,7 +127,8 @@ def find_recourse(service: ScoringService, client_id: int) -> Recourse:
                    "en": "Each of these options, on its own, leads to a grant under the production model."}
     else:
         message = {"fr": "Aucun changement du montant, du bien ou de la durée dans des limites raisonnables "
-                         f"(montant ≥ {MIN_AMOUNT_SHARE:.0%} de la demande, durée ≤ celle de 99 % des clients) "
+                         f"(montant ≥ {MIN_AMOUNT_SHARE * 100:.0f}\u00a0% de la demande, durée ≤ celle de 99 % "
+                         "des clients) "
                          "ne suffit à obtenir un accord.",
                    "en": "No change of amount, goods price or term within sensible bounds "
                          f"(amount ≥ {MIN_AMOUNT_SHARE:.0%} of the request, term ≤ that of 99% of clients) "

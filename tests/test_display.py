@@ -43,6 +43,7 @@ def test_a_pensioner_is_told_from_a_missing_value_by_the_raw_field():
 def test_labels_lose_the_day_unit_their_values_no_longer_have():
     assert display_label("DAYS_EMPLOYED", "fr") == "Ancienneté dans l'emploi"
     assert display_label("DAYS_BIRTH", "en") == "Age"
+    assert display_label("INST_DAYS_LATE_MEAN", "fr") == "Retard moyen de paiement"
     assert display_label("AMT_CREDIT", "fr") == display_label("AMT_CREDIT", "fr").strip()
 
 
