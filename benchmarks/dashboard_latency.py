@@ -23,11 +23,10 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from results_file import machine_description, write_record
+from results_file import record_header, write_record
 
 CHROMIUM = "/usr/bin/chromium"
 USER, PASSWORD = "bench-advisor", "bench-password-123"
@@ -268,10 +267,7 @@ def main() -> None:
             http.shutdown()
 
     record = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine_description(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "command": " ".join(sys.argv),
+        **record_header(),
         "model_version": service.artifact.version,
         "clients_in_store": store.count_clients(),
         "reference_sample_rows": len(service.artifact.reference_sample),

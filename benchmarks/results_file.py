@@ -17,6 +17,18 @@ def machine_description() -> str:
     return f"{platform.machine()}, {os.cpu_count()} cores, {memory:.0f} GiB"
 
 
+def record_header() -> dict[str, Any]:
+    """What every result file starts with: when, on what, under which load, by which command."""
+    import sys
+
+    return {
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine_description(),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+        "command": " ".join(sys.argv),
+    }
+
+
 def write_record(name: str, record: dict[str, Any]) -> Path:
     """Write results/<name>_<UTC stamp>.json and echo it."""
     RESULTS.mkdir(exist_ok=True)

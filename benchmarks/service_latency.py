@@ -6,14 +6,11 @@
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from results_file import machine_description, write_record
+from results_file import record_header, write_record
 
 
 def main() -> None:
@@ -46,10 +43,7 @@ def main() -> None:
     latencies.sort()
     score_only.sort()
     record = {
-        "date": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine_description(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "command": " ".join(sys.argv),
+        **record_header(),
         "model_version": service.artifact.version,
         "startup_seconds": round(startup, 2),
         "clients": len(latencies),

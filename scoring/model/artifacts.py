@@ -59,7 +59,14 @@ class ScoringArtifact:
 
     def __post_init__(self) -> None:
         ids = self.training_clients[KEY].to_numpy() if KEY in self.training_clients else []
-        self._training_ids = np.sort(np.asarray(ids, dtype=np.int64))
+        ids = np.asarray(ids, dtype=np.int64)
+        order = np.argsort(ids, kind="stable")
+        self._training_ids = ids[order]
+        # Aligned with the sorted ids, so a lookup is a binary search, not a scan of every row.
+        self._training_oof = (
+            self.training_clients[OOF_PROBABILITY].to_numpy(dtype=np.float64)[order]
+            if OOF_PROBABILITY in self.training_clients else np.empty(0)
+        )
 
     @property
     def version(self) -> str:
@@ -81,15 +88,19 @@ class ScoringArtifact:
             value = int(client_id)
         except (TypeError, ValueError):
             return False
-        position = int(np.searchsorted(self._training_ids, value))
-        return position < self._training_ids.size and int(self._training_ids[position]) == value
+        return self._training_position(value) is not None
+
+    def _training_position(self, client_id: int) -> int | None:
+        position = int(np.searchsorted(self._training_ids, client_id))
+        found = position < self._training_ids.size and int(self._training_ids[position]) == client_id
+        return position if found else None
 
     def out_of_fold_probability(self, client_id: int) -> float | None:
         """The probability the fold model that never saw this training client gave it."""
-        if not self.is_training_client(client_id):
+        if client_id is None:
             return None
-        rows = self.training_clients.loc[self.training_clients[KEY] == int(client_id), OOF_PROBABILITY]
-        return float(rows.iloc[0])
+        position = self._training_position(int(client_id))
+        return None if position is None else float(self._training_oof[position])
 
 
 def _write_json(path: Path, payload: Any) -> None:
