@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.display import display_label
 from scoring.feature_labels import feature_label
 from scoring.features import KEY
 from scoring.model.artifacts import ScoringArtifact
@@ -161,7 +162,7 @@ class PopulationViews:
     def global_importance(self, lang: str = "fr", count: int = 15) -> list[dict[str, Any]]:
         """Mean |SHAP| per feature over the reference sample, largest first."""
         ranked = sorted(self.artifact.global_importance.items(), key=lambda item: -item[1])[:count]
-        return [{"feature": name, "label": feature_label(name, lang), "importance": float(value)}
+        return [{"feature": name, "label": display_label(name, lang), "importance": float(value)}
                 for name, value in ranked]
 
     # ----------------------------------------------------------------------------- filters

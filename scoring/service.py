@@ -586,7 +586,7 @@ class ScoringService:
                 for n in self.feature_names
             ],
             "global_importance": [
-                {"feature": n, "label": feature_label(n, lang), "importance": float(v)}
+                {"feature": n, "label": _label(n, lang), "importance": float(v)}
                 for n, v in sorted(importance.items(), key=lambda kv: -kv[1])
             ],
         }
