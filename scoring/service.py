@@ -30,7 +30,7 @@ from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
 from scoring.explain import grouped_contributions, top_reasons
 from scoring.feature_labels import feature_label
-from scoring.features import TARGET, application_features, complete_features
+from scoring.features import TARGET, application_features, complete_features, count_columns
 from scoring.model.artifacts import ScoringArtifact, load_artifact
 from scoring.model.threshold import decide
 from scoring.population import PopulationViews
@@ -51,9 +51,14 @@ if TYPE_CHECKING:
 
 PRINCIPAL_REASONS = 4
 BATCH_THREADS_FROM = 64
+# Up to this many rows, the model matrix is built in Python from row values: a polars query's
+# fixed cost would dominate. Beyond, polars' columnar path is faster.
+ROWS_WITHOUT_POLARS = 64
 _label = functools.lru_cache(maxsize=8192)(display_label)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
+_NO_CONTRIBUTIONS = pd.Series(dtype=float)  # score-only results share these empty series
+_NO_VALUES = pd.Series(dtype=object)
 _APPLICATION_SCHEMA = {k: v for k, v in TABLES["application_train"].polars_schema().items() if k != TARGET}
 
 
@@ -246,11 +251,24 @@ class ScoringService:
         # and an index from client id to row.
         self._aggregates = pl.read_parquet(artifact.path / "side_aggregates.parquet")
         self._aggregate_schema = {k: v for k, v in artifact.aggregate_schema.items() if k != KEY}
-        self._aggregates_only = self._aggregates.select(list(self._aggregate_schema)).cast(self._aggregate_schema)
-        self._no_history = pl.DataFrame({k: [None] for k in self._aggregate_schema}, schema=self._aggregate_schema)
+        # Completed (absent counts → 0) once here rather than on every request; application
+        # features hold no counts, so completing the joined row would change nothing more.
+        if count_columns(application_features(pl.DataFrame(schema=_APPLICATION_SCHEMA)).columns):
+            raise RuntimeError("application features must not end in _COUNT/_MONTHS (see complete_features)")
+        self._history = complete_features(
+            self._aggregates.select(list(self._aggregate_schema)).cast(self._aggregate_schema))
+        self._no_history = complete_features(
+            pl.DataFrame({k: [None] for k in self._aggregate_schema}, schema=self._aggregate_schema))
         self._row_of_client = {
             client: row for row, client in enumerate(self._aggregates[KEY].to_list())
         }
+        # Per model column: the category codes of the artifact's levels, or None for a number.
+        self._positions: dict[tuple[str, ...], list[int]] = {}
+        self._column_codes: list[dict[Any, float] | None] = [
+            {level: float(code) for code, level in enumerate(artifact.categories[name])}
+            if name in artifact.categories else None
+            for name in self.feature_names
+        ]
         self._matrix_exprs = [
             (
                 pl.col(name).replace_strict(
@@ -308,26 +326,49 @@ class ScoringService:
         rows = [None if c is None else self._row_of_client.get(int(c)) for c in client_ids]
         if len(rows) == 1:
             # A zero-copy one-row slice; a row of nulls for a new client.
-            history = self._no_history if rows[0] is None else self._aggregates_only.slice(rows[0], 1)
+            history = self._no_history if rows[0] is None else self._history.slice(rows[0], 1)
         else:
-            # A null index gathers a row of nulls: a client without side-table history.
-            history = self._aggregates_only.select(pl.all().gather(pl.Series(rows, dtype=pl.UInt32)))
-        return complete_features(pl.concat([application_features(applications), history], how="horizontal"))
+            # A null index gathers a row of nulls: a client without side-table history, whose
+            # counts are then completed to 0 like the batch join's.
+            history = complete_features(self._history.select(pl.all().gather(pl.Series(rows, dtype=pl.UInt32))))
+        return pl.concat([application_features(applications), history], how="horizontal")
 
     def model_matrix(self, features: pl.DataFrame) -> np.ndarray:
         """float32 matrix in model order, categories as the codes of the artifact's levels."""
         return features.select(self._matrix_exprs).to_numpy().astype(np.float32, copy=False)
 
+    def row_values(self, features: pl.DataFrame) -> list[list[Any]]:
+        """Each row's feature values as plain Python values, in model order."""
+        columns = tuple(features.columns)
+        positions = self._positions.get(columns)
+        if positions is None:
+            index = {name: i for i, name in enumerate(columns)}
+            positions = self._positions[columns] = [index[name] for name in self.feature_names]
+        return [[row[p] for p in positions] for row in features.iter_rows()]
+
+    def rows_matrix(self, rows: Sequence[Sequence[Any]]) -> np.ndarray:
+        """`model_matrix` from row values: the same float32 numbers, without a polars query
+        (whose fixed cost of about 3 ms dominates a single client's score)."""
+        nan = math.nan
+        codes = self._column_codes
+        matrix = np.array(
+            [[nan if v is None else (float(v) if c is None else c.get(v, nan)) for v, c in zip(row, codes, strict=True)]
+             for row in rows],
+            dtype=np.float64,
+        )
+        return matrix.reshape(len(rows), len(codes)).astype(np.float32)
+
     def _probabilities(self, matrix: np.ndarray) -> np.ndarray:
         return self.booster.inplace_predict(matrix, validate_features=False).astype(np.float64)
 
     def _contributions(self, matrix: np.ndarray) -> np.ndarray:
-        dmatrix = xgb.DMatrix(matrix, feature_names=self.feature_names,
-                              feature_types=self._feature_types or None, enable_categorical=True, nthread=1)
+        # Columns are in model order by construction: naming them again costs more than the
+        # TreeSHAP of a small model.
+        dmatrix = xgb.DMatrix(matrix, feature_types=self._feature_types or None, enable_categorical=True, nthread=1)
         # TreeSHAP is the cost of a batch (milliseconds per client at full scale): a large batch
         # gets every core, through its own booster copy so single requests keep theirs.
         booster = self._batch_booster if len(matrix) >= BATCH_THREADS_FROM else self.booster
-        return booster.predict(dmatrix, pred_contribs=True).astype(np.float64)
+        return booster.predict(dmatrix, pred_contribs=True, validate_features=False).astype(np.float64)
 
     def _decide(self, probability: float) -> str:
         return decide(probability, *self.review_band)
@@ -353,7 +394,8 @@ class ScoringService:
     def _score_records(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None],
                        explain: bool) -> list[ClientScore]:
         features = self.feature_frame(records, client_ids)
-        matrix = self.model_matrix(features)
+        values = self.row_values(features) if explain or len(records) <= ROWS_WITHOUT_POLARS else None
+        matrix = self.rows_matrix(values) if len(records) <= ROWS_WITHOUT_POLARS else self.model_matrix(features)
         if explain:
             raw = self._contributions(matrix)
             margins = raw.sum(axis=1)
@@ -363,25 +405,25 @@ class ScoringService:
         scores = []
         for i, (record, client_id) in enumerate(zip(records, client_ids, strict=True)):
             probability = float(probabilities[i])
+            in_training_set = self.in_training_set(client_id)
             scores.append(ClientScore(
                 probability_of_default=probability,
                 decision=self._decide(probability),
                 threshold=self.threshold,
                 review_band=self.review_band,
                 base_value=float(raw[i, -1]) if explain else float("nan"),
-                contributions=pd.Series(raw[i, :-1], index=self._feature_index) if explain
-                else pd.Series(dtype=float),
-                feature_values=pd.Series(matrix_row_values(features, i, self.feature_names),
-                                         index=self._feature_index, dtype=object) if explain
-                else pd.Series(dtype=object),
+                contributions=pd.Series(raw[i, :-1], index=self._feature_index, copy=False) if explain
+                else _NO_CONTRIBUTIONS,
+                feature_values=pd.Series(values[i], index=self._feature_index, dtype=object) if explain
+                else _NO_VALUES,
                 model_version=self.artifact.version,
                 client_id=client_id,
                 fields=dict(record),
                 warnings=self._warnings(record),
                 has_history=self.has_history(client_id),
-                in_training_set=self.in_training_set(client_id),
+                in_training_set=in_training_set,
                 out_of_fold_probability=self.artifact.out_of_fold_probability(client_id)
-                if self.in_training_set(client_id) else None,
+                if in_training_set else None,
             ))
         return scores
 
@@ -503,8 +545,8 @@ class ScoringService:
         probability = float(current.probability_of_default)
         return ClientScore(
             probability_of_default=probability, decision=self._decide(probability), threshold=self.threshold,
-            review_band=self.review_band, base_value=float("nan"), contributions=pd.Series(dtype=float),
-            feature_values=pd.Series(dtype=object), model_version=self.artifact.version,
+            review_band=self.review_band, base_value=float("nan"), contributions=_NO_CONTRIBUTIONS,
+            feature_values=_NO_VALUES, model_version=self.artifact.version,
             client_id=current.client_id, fields=dict(current.fields), warnings=self._warnings(current.fields),
             has_history=self.has_history(current.client_id), in_training_set=self.in_training_set(current.client_id),
             out_of_fold_probability=self.artifact.out_of_fold_probability(current.client_id)
@@ -595,11 +637,4 @@ class ScoringService:
         from scoring.recourse import find_recourse
 
         return find_recourse(self, client_id)
-
-
-def matrix_row_values(features: pl.DataFrame, row: int, names: Sequence[str]) -> list[Any]:
-    """One row's feature values as plain Python values, in model order."""
-    values = features.row(row, named=True)
-    return [values.get(name) for name in names]
-
 

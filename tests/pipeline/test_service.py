@@ -88,3 +88,28 @@ def test_training_clients_are_flagged(service, applications, synthetic_tables):
     assert not any(service.in_training_set(i) for i in test_ids[:50])
     assert service.in_training_set(train_id)
     assert pl.Series(test_ids).is_in(applications[KEY].to_list()).sum() == 0
+
+
+def test_row_path_builds_the_same_float32_matrix_as_the_columnar_path(service, applications):
+    """Small requests build the model matrix in Python; it must be polars' matrix, bit for bit."""
+    rows = [_application(r) for r in applications.head(120).iter_rows(named=True)]
+    rows[0] = {**rows[0], "NAME_TYPE_SUITE": None, "OCCUPATION_TYPE": None, "EXT_SOURCE_1": None}
+    rows[1] = {**rows[1], "DAYS_EMPLOYED": 365243}
+    features = service.feature_frame(rows, [None] * 60 + [r[KEY] for r in rows[60:]])
+    columnar = service.model_matrix(features)
+    by_rows = service.rows_matrix(service.row_values(features))
+    assert by_rows.dtype == columnar.dtype == np.float32
+    assert np.array_equal(by_rows, columnar, equal_nan=True)
+    assert np.isnan(by_rows[0, service.feature_names.index("OCCUPATION_TYPE")])
+
+
+def test_scores_below_and_above_the_row_path_limit_agree(service, applications):
+    from scoring.service import ROWS_WITHOUT_POLARS
+
+    rows = applications.head(ROWS_WITHOUT_POLARS + 10)
+    items = [ScoreItem(application=_application(r)) for r in rows.iter_rows(named=True)]
+    together = service.score_requests(items)
+    alone = service.score_requests(items[:ROWS_WITHOUT_POLARS])
+    for big, small in zip(together, alone, strict=False):
+        assert big.probability_of_default == small.probability_of_default
+        assert np.array_equal(big.contributions.to_numpy(), small.contributions.to_numpy())
