@@ -55,6 +55,8 @@ BATCH_THREADS_FROM = 64
 # fixed cost would dominate. Beyond, polars' columnar path is faster.
 ROWS_WITHOUT_POLARS = 64
 _label = functools.lru_cache(maxsize=8192)(display_label)
+# Many feature values recur (counts, flags, levels, missing): a request formats 178 of them.
+_formatted = functools.lru_cache(maxsize=1 << 16)(format_value)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
 _NO_CONTRIBUTIONS = pd.Series(dtype=float)  # score-only results share these empty series
@@ -185,16 +187,18 @@ class ClientScore:
             values = self.contributions.to_numpy()
             names = self.contributions.index.tolist()
             order = np.argsort(-np.abs(values), kind="stable")
-            kept = order if top is None else order[:top]
-            shown = self.feature_values.to_numpy()
+            kept = (order if top is None else order[:top]).tolist()
+            contributions = values.tolist()
+            shown = self.feature_values.tolist()
+            fields = self.fields
             payload["base_value"] = self.base_value
             payload["contributions"] = [
                 {
                     "feature": names[i],
                     "label": _label(names[i], lang),
-                    "value": _plain(shown[i]),
-                    "display_value": format_value(names[i], _plain(shown[i]), lang, raw=self.fields.get(names[i])),
-                    "contribution": float(values[i]),
+                    "value": (value := _plain(shown[i])),
+                    "display_value": _formatted(names[i], value, lang, fields.get(names[i])),
+                    "contribution": contributions[i],
                 }
                 for i in kept
             ]
