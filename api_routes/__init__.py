@@ -51,7 +51,8 @@ def problems(*statuses: int) -> dict[int, dict[str, Any]]:
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     # orjson: a full explanation (178 contributions) encodes in a tenth of json.dumps' time.
-    response = Response(orjson.dumps(payload), status=status, mimetype="application/json")
+    response = Response(orjson.dumps(payload, option=orjson.OPT_SERIALIZE_NUMPY), status=status,
+                        mimetype="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -13,6 +13,8 @@ numbers measured on the same machine state.
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import random
 import signal
@@ -25,9 +27,11 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlencode
 
 import httpx
-from results_file import machine_description, write_record
+import psutil
+from results_file import record_header, write_record
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,24 +49,37 @@ def summary(values: list[float]) -> dict[str, float]:
 
 def drive(base: str, token: str, make_request: Callable[[random.Random], tuple[str, str, dict | None]],
           total: int, concurrency: int, seed: int = 0) -> list[float]:
-    """`total` requests spread over `concurrency` threads; latencies in ms; stops on any non-2xx."""
+    """`total` requests spread over `concurrency` threads; latencies in ms; stops on any non-2xx.
+
+    Each thread keeps one keep-alive connection through http.client: the generator shares the
+    server's two cores, and http.client costs a fraction of a richer client's CPU per request."""
+    host, port = base.removeprefix("http://").split(":")
     latencies: list[float] = []
     lock = threading.Lock()
     failures: list[str] = []
 
     def worker(index: int, count: int) -> None:
         rng = random.Random(seed * 1000 + index)
-        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60) as client:
+        connection = http.client.HTTPConnection(host, int(port), timeout=60)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        try:
             for _ in range(count):
                 method, url, body = make_request(rng)
+                payload = None if body is None else json.dumps(body).encode()
                 started = time.perf_counter()
-                response = client.request(method, url, json=body)
+                connection.request(method, url, body=payload, headers=headers)
+                response = connection.getresponse()
+                data = response.read()
                 elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code >= 300:
-                    failures.append(f"{method} {url} -> {response.status_code} {response.text[:200]}")
+                if response.status >= 300:
+                    failures.append(f"{method} {url} -> {response.status} {data[:200]!r}")
                     return
                 with lock:
                     latencies.append(elapsed)
+        except (OSError, http.client.HTTPException) as error:
+            failures.append(f"{type(error).__name__}: {error}")
+        finally:
+            connection.close()
 
     share = [total // concurrency + (1 if i < total % concurrency else 0) for i in range(concurrency)]
     threads = [threading.Thread(target=worker, args=(i, n)) for i, n in enumerate(share)]
@@ -94,6 +111,8 @@ def main() -> None:
     from scoring.service import ScoringService
     from scoring.store import Store
     from scoring.store_cli import main as store_main
+
+    load_at_start = round(os.getloadavg()[0], 2)
 
     workdir = Path(tempfile.mkdtemp(prefix="api-bench-"))
     database = f"sqlite:///{workdir / 'store.db'}"
@@ -135,19 +154,28 @@ def main() -> None:
         def search(r: random.Random) -> tuple[str, str, None]:
             query = str(r.choice(client_ids))[: r.randint(3, 5)] if r.random() < 0.8 else r.choice(
                 ["Working", "Pensioner", "Laborers", "Cash loans", "Sales staff"])
-            return "GET", f"/api/clients?q={query}&limit=20", None
+            return "GET", "/api/clients?" + urlencode({"q": query, "limit": 20}), None
+
+        workers = psutil.Process(server.pid).children()
+
+        def measured(make_request: Callable[[random.Random], tuple[str, str, dict | None]], total: int,
+                     concurrency: int) -> dict[str, float]:
+            # The workers' CPU time per request: with N requests in flight on C cores, a request
+            # cannot take much less than N / C times it.
+            cpu_before = sum(sum(w.cpu_times()[:2]) for w in workers)
+            result = summary(drive(base, token, make_request, total, concurrency))
+            cpu_after = sum(sum(w.cpu_times()[:2]) for w in workers)
+            return {**result, "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / total, 2)}
 
         results: dict[str, object] = {}
         for concurrency in sorted({1, args.concurrency}):
-            results[f"score_explain_c{concurrency}"] = summary(drive(base, token, score(True), args.requests,
-                                                                     concurrency))
-            results[f"score_only_c{concurrency}"] = summary(drive(base, token, score(False), args.requests,
-                                                                  concurrency))
-            results[f"search_c{concurrency}"] = summary(drive(base, token, search, args.requests // 2, concurrency))
+            results[f"score_explain_c{concurrency}"] = measured(score(True), args.requests, concurrency)
+            results[f"score_only_c{concurrency}"] = measured(score(False), args.requests, concurrency)
+            results[f"search_c{concurrency}"] = measured(search, args.requests // 2, concurrency)
         batch_ids = client_ids[:1000]
         batch = [{"client_id": c} for c in batch_ids]
-        results["batch_1000_explained"] = summary(drive(
-            base, token, lambda r: ("POST", "/api/score/batch", {"items": batch, "explain": True}), 5, 1))
+        results["batch_1000_explained"] = measured(
+            lambda r: ("POST", "/api/score/batch", {"items": batch, "explain": True}), 5, 1)
 
         # The same operations in-process, on the same machine state.
         service = ScoringService.from_artifact(args.artifact, store=Store.open(database))
@@ -171,10 +199,8 @@ def main() -> None:
         server.wait(timeout=30)
 
     record = {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": machine_description(),
-        "load_average_1min": round(os.getloadavg()[0], 2),
-        "command": " ".join(sys.argv),
+        **record_header(),
+        "load_average_1min_at_start": load_at_start,
         "artifact": str(args.artifact),
         "clients_in_store": total_clients,
         "load_clients_seconds": round(load_seconds, 1),

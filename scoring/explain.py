@@ -70,9 +70,11 @@ def global_importance(booster: xgb.Booster, X_reference: pd.DataFrame) -> pd.Ser
     return pd.Series(importance, index=contributions.feature_names).sort_values(ascending=False)
 
 
-def top_reasons(contributions: pd.Series, count: int = 5) -> dict[str, list[tuple[str, float]]]:
-    """The features pushing the risk up most and down most, in log-odds."""
-    ordered = contributions.sort_values()
-    raising = [(n, float(v)) for n, v in ordered[::-1].items() if v > 0][:count]
-    lowering = [(n, float(v)) for n, v in ordered.items() if v < 0][:count]
-    return {"raises_risk": raising, "lowers_risk": lowering}
+def top_reason_positions(values: np.ndarray, count: int = 5) -> dict[str, list[int]]:
+    """Positions of the features pushing the risk up most and down most (log-odds), largest
+    effect first; ties keep feature order."""
+    descending = np.argsort(-values, kind="stable")
+    ascending = np.argsort(values, kind="stable")
+    return {"raises_risk": [int(i) for i in descending[:count] if values[i] > 0],
+            "lowers_risk": [int(i) for i in ascending[:count] if values[i] < 0]}
+

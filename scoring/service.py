@@ -28,7 +28,7 @@ import xgboost as xgb
 from scoring.display import decision_label, display_label, format_probability, format_value, reason_sentence
 from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
-from scoring.explain import grouped_contributions, top_reasons
+from scoring.explain import grouped_contributions, top_reason_positions
 from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_features, complete_features, count_columns
 from scoring.model.artifacts import ScoringArtifact, load_artifact
@@ -59,14 +59,13 @@ _label = functools.lru_cache(maxsize=8192)(display_label)
 _formatted = functools.lru_cache(maxsize=1 << 16)(format_value)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
-_NO_CONTRIBUTIONS = pd.Series(dtype=float)  # score-only results share these empty series
-_NO_VALUES = pd.Series(dtype=object)
+_NO_CONTRIBUTIONS = np.empty(0)  # what a score-only result holds
 _APPLICATION_SCHEMA = {k: v for k, v in TABLES["application_train"].polars_schema().items() if k != TARGET}
 
 
 def _plain(value: Any) -> Any:
     """A JSON-safe Python value (numpy scalars, NaN → None)."""
-    if isinstance(value, np.generic):
+    if value.__class__ is not float and isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -127,8 +126,11 @@ class ClientScore:
     threshold: float
     review_band: tuple[float, float]
     base_value: float
-    contributions: pd.Series  # log-odds per feature, model order
-    feature_values: pd.Series
+    # Per feature, in model order (both empty when the score was not explained): log-odds
+    # contributions and the feature values they were computed from.
+    contribution_values: np.ndarray
+    feature_row: Sequence[Any]
+    feature_index: pd.Index
     model_version: str
     client_id: int | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)  # the validated application
@@ -138,20 +140,29 @@ class ClientScore:
     # For a training client, what the fold model that never saw it said: the honest estimate.
     out_of_fold_probability: float | None = None
 
+    # Series on demand: a batch of 1,000 scores would otherwise build 2,000 of them for nothing.
+    @functools.cached_property
+    def contributions(self) -> pd.Series:
+        return pd.Series(self.contribution_values, index=self.feature_index[:len(self.contribution_values)])
+
+    @functools.cached_property
+    def feature_values(self) -> pd.Series:
+        return pd.Series(list(self.feature_row), index=self.feature_index[:len(self.feature_row)], dtype=object)
+
     def reasons(self, count: int = PRINCIPAL_REASONS, lang: str = "fr") -> dict[str, list[Reason]]:
         """The features that raise the risk most and those that lower it most."""
+        values = self.contribution_values
+        names = self.feature_index
+        shown = self.feature_row
         return {
-            group: [self._reason(name, lang) for name, _ in pairs]
-            for group, pairs in top_reasons(self.contributions, count).items()
+            group: [self._reason(names[i], shown[i], float(values[i]), lang) for i in positions]
+            for group, positions in top_reason_positions(values, count).items()
         }
 
-    def _reason(self, name: str, lang: str) -> Reason:
-        value = _plain(self.feature_values[name])
-        if isinstance(value, float) and math.isnan(value):
-            value = None
-        shown = format_value(name, value, lang, raw=self.fields.get(name))
+    def _reason(self, name: str, value: Any, contribution: float, lang: str) -> Reason:
+        value = _plain(value)
+        shown = _formatted(name, value, lang, self.fields.get(name))
         label = _label(name, lang)
-        contribution = float(self.contributions[name])
         return Reason(name, label, value, shown, contribution, reason_sentence(label, shown, contribution, lang))
 
     def by_source(self) -> pd.Series:
@@ -184,12 +195,12 @@ class ClientScore:
             "warnings": [w.to_dict(lang) for w in self.warnings],
         }
         if explain:
-            values = self.contributions.to_numpy()
-            names = self.contributions.index.tolist()
+            values = self.contribution_values
+            names = self.feature_index.tolist()
             order = np.argsort(-np.abs(values), kind="stable")
             kept = (order if top is None else order[:top]).tolist()
             contributions = values.tolist()
-            shown = self.feature_values.tolist()
+            shown = self.feature_row
             fields = self.fields
             payload["base_value"] = self.base_value
             payload["contributions"] = [
@@ -416,10 +427,9 @@ class ScoringService:
                 threshold=self.threshold,
                 review_band=self.review_band,
                 base_value=float(raw[i, -1]) if explain else float("nan"),
-                contributions=pd.Series(raw[i, :-1], index=self._feature_index, copy=False) if explain
-                else _NO_CONTRIBUTIONS,
-                feature_values=pd.Series(values[i], index=self._feature_index, dtype=object) if explain
-                else _NO_VALUES,
+                contribution_values=raw[i, :-1] if explain else _NO_CONTRIBUTIONS,
+                feature_row=values[i] if explain else (),
+                feature_index=self._feature_index,
                 model_version=self.artifact.version,
                 client_id=client_id,
                 fields=dict(record),
@@ -549,8 +559,8 @@ class ScoringService:
         probability = float(current.probability_of_default)
         return ClientScore(
             probability_of_default=probability, decision=self._decide(probability), threshold=self.threshold,
-            review_band=self.review_band, base_value=float("nan"), contributions=_NO_CONTRIBUTIONS,
-            feature_values=_NO_VALUES, model_version=self.artifact.version,
+            review_band=self.review_band, base_value=float("nan"), contribution_values=_NO_CONTRIBUTIONS,
+            feature_row=(), feature_index=self._feature_index, model_version=self.artifact.version,
             client_id=current.client_id, fields=dict(current.fields), warnings=self._warnings(current.fields),
             has_history=self.has_history(current.client_id), in_training_set=self.in_training_set(current.client_id),
             out_of_fold_probability=self.artifact.out_of_fold_probability(current.client_id)

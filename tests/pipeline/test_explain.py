@@ -6,7 +6,7 @@ from scoring.explain import (
     grouped_contributions,
     margin,
     shap_contributions,
-    top_reasons,
+    top_reason_positions,
 )
 from scoring.model.artifacts import load_artifact
 from scoring.model.training import predict_proba
@@ -53,6 +53,9 @@ def test_grouped_contributions_and_reasons_preserve_the_total(trained_artifact):
     assert grouped.sum() == np.float64(contributions.sum()) or abs(grouped.sum() - contributions.sum()) < 1e-9
     assert set(grouped.index) <= {"application", "bureau", "previous_application", "POS_CASH_balance",
                                   "installments_payments", "credit_card_balance"}
-    reasons = top_reasons(contributions, count=3)
-    assert all(value > 0 for _, value in reasons["raises_risk"])
-    assert all(value < 0 for _, value in reasons["lowers_risk"])
+    values = contributions.to_numpy()
+    reasons = top_reason_positions(values, count=3)
+    raising, lowering = values[reasons["raises_risk"]], values[reasons["lowers_risk"]]
+    assert (raising > 0).all() and (lowering < 0).all()
+    assert list(raising) == sorted(raising, reverse=True) and list(lowering) == sorted(lowering)
+    assert raising[0] == values.max() and lowering[0] == values.min()
