@@ -88,10 +88,11 @@ class Client(Base):
 
     __table_args__ = (
         Index(None, "updated_at", "client_id"),
-        # Text search turns words into equality tests on these (see Store.search).
-        Index(None, "income_type"),
-        Index(None, "occupation_type"),
-        Index(None, "contract_type"),
+        # Text search turns words into equality tests on these and returns the most recently
+        # updated first: the index gives both (see Store.search and migration 0003).
+        Index(None, "income_type", "updated_at", "client_id"),
+        Index(None, "occupation_type", "updated_at", "client_id"),
+        Index(None, "contract_type", "updated_at", "client_id"),
         CheckConstraint("current_version >= 1", name="current_version_positive"),
     )
 

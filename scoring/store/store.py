@@ -852,14 +852,25 @@ def _text_condition(query: str) -> Any | None:
     matched against the levels here and the database gets equality tests on indexed columns
     instead of a scan with LIKE '%word%'. None when some word matches no level.
     """
+    # Words that only match levels of one column narrow that column together ("sales staff" is
+    # occupation = 'Sales staff', one index lookup, rather than an AND of two ORs, which the
+    # planner can only answer by scanning the table).
+    narrowed: dict[str, tuple[Any, set[str]]] = {}
     per_word = []
     for word in query.lower().split()[:8]:
-        alternatives = [column.in_(matching) for column, levels in _text_levels()
-                        if (matching := [level for level in levels if word in level.lower()])]
-        if not alternatives:
+        matches = [(column, {level for level in levels if word in level.lower()}) for column, levels in _text_levels()]
+        matches = [(column, levels) for column, levels in matches if levels]
+        if not matches:
             return None
-        per_word.append(or_(*alternatives))
-    return and_(*per_word)
+        if len(matches) == 1:
+            column, levels = matches[0]
+            _, before = narrowed.get(column.key, (column, levels))
+            if not before & levels:
+                return None
+            narrowed[column.key] = (column, before & levels)
+        else:
+            per_word.append(or_(*(column.in_(sorted(levels)) for column, levels in matches)))
+    return and_(*(column.in_(sorted(levels)) for column, levels in narrowed.values()), *per_word)
 
 
 def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
