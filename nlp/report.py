@@ -11,6 +11,8 @@ matplotlib.use("Agg")  # headless: runs under nohup / CI without a display
 import matplotlib.pyplot as plt
 import numpy as np
 
+from nlp.labels import LANGS, method_name, suffix, text
+
 
 def _pm(s: dict[str, float], fmt: str = "{:.3f}") -> str:
     return f"{fmt.format(s['mean'])} ± {fmt.format(s['std'])}"
@@ -62,6 +64,15 @@ def statistics_markdown(results: dict[str, Any]) -> list[str]:
                   "|---|---|---|---|---|---|"]
         for m, t in mc["tests"].items():
             lines.append(f"| {m} | {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} "
+                         f"| {t['p_value_holm']:.2g} | {'yes' if t['significant_at_0_05_holm'] else 'no'} |")
+    pt = (st.get("t5_pretraining_tests") or {}).get("tests")
+    if pt:
+        lines += ["", "Does pretraining help T5? Exact McNemar tests between T5 variants (Holm-adjusted within "
+                  "this family):", "",
+                  "| Pair (a vs b) | only a right | only b right | p | p (Holm) | significant at 5 % |",
+                  "|---|---|---|---|---|---|"]
+        for pair, t in pt.items():
+            lines.append(f"| {pair} | {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} "
                          f"| {t['p_value_holm']:.2g} | {'yes' if t['significant_at_0_05_holm'] else 'no'} |")
     nc = st["near_copies"]
     lines += ["", f"Near copies: {nc['n_texts_with_near_copy']} test texts have a training-fold text with TF-IDF "
@@ -136,7 +147,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def plot_confusions(results: dict[str, Any], out: Path) -> list[Path]:
+def plot_confusions(results: dict[str, Any], out: Path, lang: str = "en") -> list[Path]:
     names = results["label_names"]
     paths = []
     for method, m in results["methods"].items():
@@ -149,48 +160,61 @@ def plot_confusions(results: dict[str, Any], out: Path) -> list[Path]:
             for j in range(cm.shape[1]):
                 ax.text(j, i, str(cm[i, j]), ha="center", va="center",
                         color="white" if cm[i, j] > cm.max() / 2 else "black", fontsize=8)
-        acc = m["headline"]["accuracy"]["mean"]
-        ax.set_title(f"{method} — folds {results['protocol']['headline_folds']} pooled (acc {acc:.3f})", fontsize=10)
-        ax.set_xlabel("predicted")
-        ax.set_ylabel("true")
+        acc = _num(m["headline"]["accuracy"]["mean"], lang)
+        ax.set_title(text("confusion_title", lang, method=method_name(method, lang),
+                          folds=results["protocol"]["headline_folds"], acc=acc), fontsize=10)
+        ax.set_xlabel(text("predicted", lang))
+        ax.set_ylabel(text("true", lang))
         fig.tight_layout()
-        path = out / f"confusion_{method.replace(':', '_').replace('/', '_')}.png"
+        path = out / f"confusion_{method.replace(':', '_').replace('/', '_')}{suffix(lang)}.png"
         fig.savefig(path, dpi=110)
         plt.close(fig)
         paths.append(path)
     return paths
 
 
-def plot_learning_curve(results: dict[str, Any], out: Path) -> Path:
+def _num(x: float, lang: str) -> str:
+    """0.949 in English, 0,949 in French."""
+    s = f"{x:.3f}"
+    return s.replace(".", ",") if lang == "fr" else s
+
+
+def plot_learning_curve(results: dict[str, Any], out: Path, lang: str = "en") -> Path:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     n_classes = len(results["label_names"])
     for method, rows in results["learning_curve"].items():
-        ax.plot([r["n_train"] / n_classes for r in rows], [r["accuracy"] for r in rows], marker="o", label=method)
+        ax.plot([r["n_train"] / n_classes for r in rows], [r["accuracy"] for r in rows], marker="o",
+                label=method_name(method, lang))
     ax.set_xscale("log")
-    ax.set_xlabel("labelled training examples per class (fold 0, log scale)")
-    ax.set_ylabel("test accuracy (fold 0)")
+    ax.set_xlabel(text("lc_x", lang))
+    ax.set_ylabel(text("lc_y", lang))
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
-    ax.set_title("Learning curve")
+    ax.set_title(text("lc_title", lang))
+    if lang == "fr":
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.1f}".replace(".", ","))
     fig.tight_layout()
-    path = out / "learning_curve.png"
+    path = out / f"learning_curve{suffix(lang)}.png"
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path
 
 
 def write_reports(results: dict[str, Any], out: Path) -> list[Path]:
+    """results.md (English) and every figure twice: English (`x.png`) and French (`x.fr.png`)."""
     out.mkdir(parents=True, exist_ok=True)
     md = out / "results.md"
     md.write_text(render_markdown(results), encoding="utf-8")
-    paths = [md, *plot_confusions(results, out), plot_learning_curve(results, out)]
-    if results.get("statistics"):
-        paths.append(plot_intervals(results, out))
+    paths = [md]
+    for lang in LANGS:
+        paths += [*plot_confusions(results, out, lang), plot_learning_curve(results, out, lang)]
+        if results.get("statistics"):
+            paths.append(plot_intervals(results, out, lang))
     return paths
 
 
-def plot_intervals(results: dict[str, Any], out: Path) -> Path:
+def plot_intervals(results: dict[str, Any], out: Path, lang: str = "en") -> Path:
     """Accuracy and macro-F1 with their 95 % bootstrap intervals, best method first."""
     boot = results["statistics"]["bootstrap_95"]
     names = sorted(boot, key=lambda m: boot[m]["accuracy"]["value"])
@@ -200,13 +224,15 @@ def plot_intervals(results: dict[str, Any], out: Path) -> Path:
         v = np.array([boot[m][key]["value"] for m in names])
         lo = np.array([boot[m][key]["low"] for m in names])
         hi = np.array([boot[m][key]["high"] for m in names])
-        ax.errorbar(v, y + offset, xerr=[v - lo, hi - v], fmt="o", color=colour, capsize=3, label=key)
-    ax.set_yticks(y, names, fontsize=8)
-    ax.set_xlabel("pooled out-of-fold score, 95 % bootstrap interval")
+        ax.errorbar(v, y + offset, xerr=[v - lo, hi - v], fmt="o", color=colour, capsize=3, label=text(key, lang))
+    ax.set_yticks(y, [method_name(m, lang) for m in names], fontsize=8)
+    ax.set_xlabel(text("intervals_x", lang))
+    if lang == "fr":
+        ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.2f}".replace(".", ","))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()
-    path = out / "intervals.png"
+    path = out / f"intervals{suffix(lang)}.png"
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return path

@@ -97,6 +97,21 @@ def compare_to_best(
             "test": "exact McNemar (two-sided binomial on discordant texts), Holm-adjusted"}
 
 
+def paired_tests(
+    y_true: np.ndarray, predictions: Mapping[str, np.ndarray], pairs: Sequence[tuple[str, str]],
+    alpha: float = 0.05,
+) -> dict[str, Any]:
+    """Exact McNemar test for each (a, b) pair whose two methods are present, Holm over that family."""
+    tests = {f"{a} vs {b}": {"a": a, "b": b, **mcnemar_exact(y_true, predictions[a], predictions[b])}
+             for a, b in pairs if a in predictions and b in predictions}
+    adjusted = holm({k: t["p_value"] for k, t in tests.items()})
+    for k, t in tests.items():
+        t["p_value_holm"] = adjusted[k]
+        t["significant_at_0_05_holm"] = bool(adjusted[k] < alpha)
+    return {"tests": tests, "alpha": alpha,
+            "test": "exact McNemar (two-sided binomial on discordant texts), Holm-adjusted within this family"}
+
+
 def near_duplicate_mask(
     texts: Sequence[str], folds: Sequence[tuple[np.ndarray, np.ndarray]], threshold: float = 0.9
 ) -> tuple[np.ndarray, np.ndarray]:

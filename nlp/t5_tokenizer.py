@@ -22,16 +22,21 @@ def sentinel(i: int) -> str:
 
 
 def train_t5_tokenizer(
-    texts: Iterable[str], vocab_size: int = 8000, extra_texts: Iterable[str] = ()
+    texts: Iterable[str], vocab_size: int = 8000, extra_texts: Iterable[str] = (), alphabet: Iterable[str] = ()
 ) -> PreTrainedTokenizerFast:
-    """Train a Unigram tokenizer; `extra_texts` (e.g. the label names) must stay encodable."""
+    """Train a Unigram tokenizer; `extra_texts` (e.g. the label names) must stay encodable.
+
+    `alphabet`: characters kept as pieces even if the training texts lack them (a corpus stripped
+    of digits and punctuation must still encode "500 GB" without <unk>).
+    """
     special = [PAD, EOS, UNK] + [sentinel(i) for i in range(N_SENTINELS)]
     tok = Tokenizer(Unigram())
     tok.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
     tok.pre_tokenizer = pre_tokenizers.Metaspace()
     tok.decoder = decoders.Metaspace()
+    extra = {"initial_alphabet": sorted(set(alphabet))} if alphabet else {}
     trainer = trainers.UnigramTrainer(
-        vocab_size=vocab_size, special_tokens=special, unk_token=UNK, shrinking_factor=0.75
+        vocab_size=vocab_size, special_tokens=special, unk_token=UNK, shrinking_factor=0.75, **extra
     )
     corpus = list(texts) + list(extra_texts)
     tok.train_from_iterator(corpus, trainer=trainer)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from nlp.span_corruption import SpanCorruptionCollator, chunk_token_ids
 from nlp.t5_tokenizer import sentinel_ids
 
 PREFIX = "classify: "
+LOG_EVERY = 25  # optimizer steps between two logged training losses
 StepCallback = Callable[[int, int], None]  # (steps done, total steps)
 
 
@@ -41,6 +43,23 @@ class TrainSettings:
     seed: int = 0
     # Early stopping on the validation label loss, checked once per epoch; 0 = train all epochs.
     patience: int = 0
+
+
+class _TimeBudget(TrainerCallback):
+    """Stops training once `seconds` of wall time have passed (checked after each step)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.start = time.perf_counter()
+        self.stopped_early = False
+
+    def on_train_begin(self, args, state, control, **kwargs):  # type: ignore[override]
+        self.start = time.perf_counter()
+
+    def on_step_end(self, args, state, control, **kwargs):  # type: ignore[override]
+        if time.perf_counter() - self.start > self.seconds and state.global_step < state.max_steps:
+            self.stopped_early = True
+            control.should_training_stop = True
 
 
 class _StepReporter(TrainerCallback):
@@ -76,7 +95,7 @@ def _args(
         warmup_steps=warmup,
         lr_scheduler_type="linear",
         logging_strategy="steps",
-        logging_steps=25,
+        logging_steps=LOG_EVERY,
         save_strategy=per_epoch,
         eval_strategy=per_epoch,
         save_total_limit=2 if validate else None,
@@ -163,12 +182,19 @@ def pretrain_span_corruption(
     steps: int,
     settings: TrainSettings,
     on_step: StepCallback | None = None,
+    max_seconds: float | None = None,
+    report: dict | None = None,
 ) -> list[float]:
-    """Span-corruption pretraining (15 % noise, mean span 3) for `steps` optimizer steps."""
+    """Span-corruption pretraining (15 % noise, mean span 3) for `steps` optimizer steps.
+
+    `max_seconds` stops earlier if the wall-time budget runs out; `report`, if given, receives
+    the steps done, the number of chunks and tokens available, and whether the budget stopped it.
+    """
     raw = tokenizer(list(texts), add_special_tokens=False)["input_ids"]
     chunks = chunk_token_ids(raw, settings.max_input_len - 1)
     if not chunks:
         raise ValueError("no text long enough to pretrain on")
+    budget = _TimeBudget(max_seconds) if max_seconds is not None else None
     ds = Dataset.from_dict({"input_ids": chunks})
     collator = SpanCorruptionCollator(
         sentinels=sentinel_ids(tokenizer), eos_id=int(tokenizer.eos_token_id),
@@ -178,10 +204,15 @@ def pretrain_span_corruption(
     with tempfile.TemporaryDirectory(prefix="t5pt_") as tmp:
         trainer = Seq2SeqTrainer(
             model=model, args=_args(tmp, settings, steps, max_steps=steps), train_dataset=ds,
-            data_collator=collator, processing_class=tokenizer, callbacks=[reporter],
+            data_collator=collator, processing_class=tokenizer,
+            callbacks=[reporter] + ([budget] if budget is not None else []),
         )
         trainer.remove_callback(PrinterCallback)
         trainer.train()
+        if report is not None:
+            report.update(steps_done=int(trainer.state.global_step), chunks=len(chunks),
+                          tokens=int(sum(map(len, chunks))),
+                          stopped_by_time_budget=bool(budget is not None and budget.stopped_early))
     model.eval()
     return reporter.losses
 

@@ -14,6 +14,7 @@ from nlp.stats import (
     macro_f1,
     mcnemar_exact,
     near_duplicate_mask,
+    paired_tests,
 )
 
 pytestmark = pytest.mark.nlp
@@ -67,6 +68,20 @@ def test_compare_to_best_tests_every_other_method() -> None:
     assert res["best"] == "good"
     assert set(res["tests"]) == {"bad", "mid"}
     assert res["tests"]["bad"]["significant_at_0_05_holm"]
+
+
+def test_paired_tests_skip_absent_methods_and_adjust_within_the_family() -> None:
+    y = np.arange(70) % 7
+    preds = {"a": y.copy(), "b": np.where(np.arange(70) < 20, (y + 1) % 7, y), "c": (y + 1) % 7}
+    res = paired_tests(y, preds, [("a", "b"), ("a", "c"), ("a", "missing")])
+    assert set(res["tests"]) == {"a vs b", "a vs c"}
+    ab = res["tests"]["a vs b"]
+    assert (ab["only_a_right"], ab["only_b_right"]) == (20, 0)
+    raw = {k: t["p_value"] for k, t in res["tests"].items()}
+    assert {k: t["p_value_holm"] for k, t in res["tests"].items()} == holm(raw)
+    # Holm over 2 tests: the smaller p-value is doubled, the larger one kept.
+    ac = res["tests"]["a vs c"]
+    assert ac["p_value_holm"] == pytest.approx(2 * ac["p_value"]) and ab["p_value_holm"] == ab["p_value"]
 
 
 def test_near_copy_is_found_only_across_train_and_test() -> None:
