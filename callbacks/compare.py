@@ -27,6 +27,9 @@ def client_value(score: dict[str, Any], feature: str) -> Any:
     fields = score.get("fields") or {}
     if feature in fields:
         return fields[feature]
+    values = score.get("feature_values") or {}
+    if feature in values:
+        return values[feature]
     for contribution in score.get("contributions") or []:
         if contribution["feature"] == feature:
             return contribution["value"]

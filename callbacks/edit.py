@@ -78,13 +78,16 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return no_update, _alert(tr("no_change", lang), "secondary"), clear, no_update
         try:
             if not saving:
+                # Both sides in full (the page's store only holds the largest contributions).
+                before = service.score_client(client_id).to_dict(lang)
                 after = service.what_if(client_id, changes).to_dict(lang)
-                return simulation_result(data["score"], after, lang), None, clear, no_update
+                return simulation_result(before, after, lang), None, clear, no_update
             user = current_user(service)
             if user is None or not user.can("advisor"):
                 return no_update, _alert(tr("viewer_cannot_save", lang), "warning"), clear, no_update
             if not (reason or "").strip():
                 return no_update, _alert(tr("reason_required", lang), "warning"), clear, no_update
+            before = service.score_client(client_id).to_dict(lang)
             version, after_score = service.update_client(client_id, changes, expected_version=int(data["version"]),
                                                          user=user, reason=reason.strip())
         except InvalidApplication as error:
@@ -100,5 +103,5 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return no_update, _alert(error.message(lang), "danger"), clear, no_update
         after = after_score.to_dict(lang)
         result = html.Div([_alert(tr("saved", lang, version=version.version), "success"),
-                           simulation_result(data["score"], after, lang)])
+                           simulation_result(before, after, lang)])
         return result, None, clear, client_data(service, client_id, lang)

@@ -1,4 +1,4 @@
-"""Two features at once: a WebGL scatter of the reference sample, coloured by the actual outcome
+"""Two features at once: a scatter of (at most 1,500 of) the reference sample, coloured by the actual outcome
 or by the predicted (out-of-fold) risk, with the client marked."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import dcc, html
+from dash import html
 
-from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, dropdown_labels, separators, tr
+from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, separators, tr
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 
@@ -39,7 +39,7 @@ def bivariate_figure(data: dict[str, Any], client_x: Any, client_y: Any, lang: s
     outcome = np.asarray(data["outcome"], dtype=int)
     if data["color_by"] == "risk" and data.get("probability") is not None:
         probability = np.asarray(data["probability"], dtype=float) * 100
-        figure.add_trace(trace("scattergl",
+        figure.add_trace(trace("scatter",
             x=xs, y=ys, mode="markers", name=tr("risk_axis", lang),
             marker={"size": 5, "color": probability, "colorscale": RISK_SCALE, "opacity": 0.7,
                     "colorbar": {"title": {"text": tr("risk_axis", lang) + " (%)"}, "thickness": 12}},
@@ -48,7 +48,7 @@ def bivariate_figure(data: dict[str, Any], client_x: Any, client_y: Any, lang: s
     else:
         for label, value, colour, symbol in (("repaid", 0, BLUE, "circle"), ("defaulted", 1, VERMILLION, "x")):
             keep = outcome == value
-            figure.add_trace(trace("scattergl",
+            figure.add_trace(trace("scatter",
                 x=xs[keep], y=ys[keep], mode="markers", name=tr(label, lang),
                 marker={"size": 5 if value == 0 else 6, "color": colour, "symbol": symbol,
                         "opacity": 0.45 if value == 0 else 0.8},
@@ -59,7 +59,7 @@ def bivariate_figure(data: dict[str, Any], client_x: Any, client_y: Any, lang: s
             if data["x_categorical"] else client_x
         cy = (y_levels.index(str(client_y)) if y_levels and str(client_y) in y_levels else client_y) \
             if data["y_categorical"] else client_y
-        figure.add_trace(trace("scattergl",
+        figure.add_trace(trace("scatter",
             x=[cx], y=[cy], mode="markers+text", name=tr("this_client", lang), text=[tr("this_client", lang)],
             textposition="top center", textfont={"color": INK, "size": 14},
             marker={"size": 20, "color": "#ffd400", "symbol": "star", "line": {"color": INK, "width": 2}},
@@ -98,11 +98,9 @@ def bivariate_panel(options: list[dict[str, str]], x: str | None, y: str | None,
             dbc.Row(
                 [
                     dbc.Col([dbc.Label(tr("x_feature", lang), html_for=ID("x")),
-                             dcc.Dropdown(id=ID("x"), options=options, value=x, clearable=False,
-                                          labels=dropdown_labels(lang))], md=4),
+                             dbc.Select(id=ID("x"), options=options, value=x)], md=4),
                     dbc.Col([dbc.Label(tr("y_feature", lang), html_for=ID("y")),
-                             dcc.Dropdown(id=ID("y"), options=options, value=y, clearable=False,
-                                          labels=dropdown_labels(lang))], md=4),
+                             dbc.Select(id=ID("y"), options=options, value=y)], md=4),
                     dbc.Col(
                         html.Fieldset([
                             html.Legend(tr("color_by", lang), className="form-label fs-6"),

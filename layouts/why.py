@@ -37,9 +37,12 @@ def waterfall_data(score: dict[str, Any], top: int = TOP_FEATURES) -> dict[str, 
     """Top contributions by size plus one bar for the rest, from the base value to the client."""
     contributions = sorted(score["contributions"], key=lambda c: -abs(c["contribution"]))
     head, tail = contributions[:top], contributions[top:]
-    rest = float(sum(c["contribution"] for c in tail))
-    return {"head": head, "rest": rest, "n_rest": len(tail), "base": float(score["base_value"]),
-            "end": float(score["base_value"]) + sum(c["contribution"] for c in contributions)}
+    # A score sent with its largest contributions only carries the rest as one sum.
+    others = float(score.get("other_contribution") or 0.0)
+    rest = float(sum(c["contribution"] for c in tail)) + others
+    return {"head": head, "rest": rest, "n_rest": len(tail) + int(score.get("other_count") or 0),
+            "base": float(score["base_value"]),
+            "end": float(score["base_value"]) + sum(c["contribution"] for c in contributions) + others}
 
 
 def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEATURES) -> Fig:

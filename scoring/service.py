@@ -149,6 +149,10 @@ class ClientScore:
     def feature_values(self) -> pd.Series:
         return pd.Series(list(self.feature_row), index=self.feature_index[:len(self.feature_row)], dtype=object)
 
+    def feature_value_map(self) -> dict[str, Any]:
+        """Every model feature's value as plain JSON data (empty when the score was not explained)."""
+        return {name: _plain(value) for name, value in zip(self.feature_index, self.feature_row, strict=False)}
+
     def reasons(self, count: int = PRINCIPAL_REASONS, lang: str = "fr") -> dict[str, list[Reason]]:
         """The features that raise the risk most and those that lower it most."""
         values = self.contribution_values

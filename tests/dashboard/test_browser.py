@@ -50,11 +50,9 @@ def open_client(page: Page, base: str, client_id: int, lang: str = "fr") -> None
     expect(page.locator("#compare-figure .main-svg").first).to_be_visible()
 
 
-def choose(page: Page, dropdown: str, label: str) -> None:
-    """Pick an option of a searchable dropdown the way a user does: open, type, click."""
-    page.locator(dropdown).click()
-    page.locator(".dash-dropdown-content .dash-dropdown-search").fill(label)
-    page.get_by_role("option", name=label, exact=True).click()
+def choose(page: Page, select: str, label: str) -> None:
+    """Pick a feature in one of the (native) feature selects, by its label."""
+    page.locator(select).select_option(label=label)
 
 
 def serious_violations(page: Page) -> list[dict[str, Any]]:

@@ -201,7 +201,7 @@ def test_bivariate_panel_draws_the_chosen_axes(dashboard: Dashboard, advisor: Da
     serialised = json.dumps(body, ensure_ascii=False)
     assert "Montant du crédit" in serialised
     assert "(années)" in serialised  # days of birth drawn as years, not negative days
-    assert "scattergl" in serialised
+    assert "\"scatter\"" in serialised
 
 
 def test_search_finds_a_client_by_id_prefix(dashboard: Dashboard, advisor: DashRequest) -> None:
