@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from scoring.service import ScoringService
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+# npm pack plotly.js-finance-dist-min@4.1.0 (MIT): bar, scatter, indicator, waterfall and more.
+PLOTLY_BUNDLE = "plotly-finance-4.1.0.min.js"
 PANELS = (navigation, search, client, gauge, why, compare, bivariate, edit, recourse, history, report)
 
 INDEX_STRING = """<!DOCTYPE html>
@@ -43,10 +45,12 @@ INDEX_STRING = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         {%css%}
-        <!-- Every client page draws charts. Loaded async while the layout arrives, plotly is
-             ready when the first chart mounts; dcc.Graph uses window.Plotly when it exists
-             instead of fetching it then (which held every chart back by seconds). -->
-        <script async src="/_dash-component-suites/plotly/package_data/plotly.min.js"></script>
+        <!-- Every client page draws charts, and dcc.Graph uses window.Plotly when it exists
+             (else it fetches the full 4.8 MB plotly.js Dash registers). The charts only use bar,
+             scatter, indicator and waterfall: plotly.js's "finance" bundle (1.3 MB) holds them
+             and parses in a quarter of the time. Deferred: it runs before the renderer has even
+             received the layout, without holding the page's parsing back. -->
+        <script defer src="/assets/vendor/{PLOTLY_BUNDLE}"></script>
     </head>
     <body>
         {%app_entry%}
@@ -56,7 +60,7 @@ INDEX_STRING = """<!DOCTYPE html>
             {%renderer%}
         </footer>
     </body>
-</html>"""
+</html>""".replace("{PLOTLY_BUNDLE}", PLOTLY_BUNDLE)
 
 
 class Dashboard(dash.Dash):
@@ -95,6 +99,7 @@ def create_dashboard(server: flask.Flask, service: ScoringService, settings: Any
         server=server,
         url_base_pathname="/",
         assets_folder=str(ASSETS_DIR),
+        assets_path_ignore=["^vendor$"],  # served, not auto-included: INDEX_STRING loads them
         title=tr("app_title", "fr"),
         update_title=None,
         suppress_callback_exceptions=False,

@@ -104,6 +104,21 @@ def test_advisor_finds_a_client_and_reads_the_decision(advisor_page: Page, live_
     assert label and "seuil" in label.lower()
 
 
+def test_client_page_draws_every_chart_with_plotly_finance_bundle_only(browser: Browser, live_url: str,
+                                                                        dashboard: Dashboard) -> None:
+    """The full plotly.js (4.8 MB) is never fetched: the vendored finance bundle draws every chart."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = log_in(context, live_url, "conseil")
+    scripts: list[str] = []
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
+    open_client(page, live_url, dashboard.client_ids[1])
+    expect(page.locator("#bivariate-figure .main-svg").first).to_be_visible()
+    assert any("plotly-finance" in url for url in scripts)
+    assert not any("package_data/plotly.min.js" in url for url in scripts)
+    assert page.evaluate("window.Plotly.version").startswith("4.")
+    context.close()
+
+
 def test_client_page_in_french_has_no_serious_accessibility_violation(advisor_page: Page, live_url: str,
                                                                        dashboard: Dashboard) -> None:
     open_client(advisor_page, live_url, dashboard.client_ids[1])
