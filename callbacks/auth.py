@@ -10,6 +10,7 @@ import flask
 
 from layouts.common import lang_or_default, tr
 from layouts.login import login_html
+from scoring.store import LoginThrottled
 
 if TYPE_CHECKING:
     from scoring.service import ScoringService
@@ -58,7 +59,13 @@ def register_auth(server: flask.Flask, service: ScoringService) -> None:
             name = flask.request.form.get("name", "").strip()
             password = flask.request.form.get("password", "")
             next_path = safe_next(flask.request.form.get("next"))
-            user = service.authenticate(name, password) if name and password else None
+            try:
+                user = service.authenticate(name, password) if name and password else None
+            except LoginThrottled as throttled:
+                return flask.Response(login_html(lang, next_path=next_path, name=name,
+                                                 retry_after_s=throttled.retry_after_s),
+                                      status=429, mimetype="text/html",
+                                      headers={"Retry-After": str(throttled.retry_after_s)})
             if user is None:
                 return flask.Response(login_html(lang, error=True, next_path=next_path, name=name), status=401,
                                       mimetype="text/html")

@@ -112,6 +112,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login_password": ("Mot de passe", "Password"),
     "login_submit": ("Se connecter", "Log in"),
     "login_failed": ("Identifiant ou mot de passe incorrect.", "Wrong user name or password."),
+    "login_throttled": ("Trop d'essais de mot de passe pour cet identifiant : réessayez dans {minutes} min, "
+                        "ou demandez à un administrateur.",
+                        "Too many password attempts for this user name: try again in {minutes} min, "
+                        "or ask an administrator."),
     "login_intro": ("Réservé aux chargés de clientèle de Prêt à dépenser.",
                     "For Prêt à dépenser relationship managers only."),
     "logged_out": ("Vous êtes déconnecté.", "You are logged out."),

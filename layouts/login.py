@@ -9,10 +9,14 @@ from layouts.common import tr
 
 
 def login_html(lang: str = "fr", error: bool = False, next_path: str = "/", logged_out: bool = False,
-               name: str = "") -> str:
+               name: str = "", retry_after_s: int | None = None) -> str:
     other = "en" if lang == "fr" else "fr"
     message = ""
-    if error:
+    if retry_after_s is not None:
+        minutes = max(1, -(-retry_after_s // 60))
+        message = (f'<div class="alert alert-warning" role="alert">'
+                   f'{escape(tr("login_throttled", lang, minutes=minutes))}</div>')
+    elif error:
         message = f'<div class="alert alert-danger" role="alert">{escape(tr("login_failed", lang))}</div>'
     elif logged_out:
         message = f'<div class="alert alert-secondary" role="status">{escape(tr("logged_out", lang))}</div>'

@@ -6,6 +6,7 @@ Alembic migrations shipped in ``scoring/store/migrations``.
 
 from scoring.store.errors import (
     DuplicateClient,
+    LoginThrottled,
     StaleVersion,
     StoreError,
     UnknownClient,
@@ -31,6 +32,7 @@ __all__ = [
     "ClientSummary",
     "ClientVersion",
     "DuplicateClient",
+    "LoginThrottled",
     "NewClient",
     "StaleVersion",
     "Store",

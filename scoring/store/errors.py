@@ -43,3 +43,15 @@ class UserExists(StoreError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(f"L'utilisateur {name!r} existe déjà / user {name!r} already exists")
+
+
+class LoginThrottled(StoreError):
+    """Too many wrong passwords for this name lately: no password is checked until `retry_after_s`."""
+
+    def __init__(self, name: str, retry_after_s: int) -> None:
+        self.name = name
+        self.retry_after_s = retry_after_s
+        super().__init__(
+            f"Trop d'essais de mot de passe pour {name!r} : réessayez dans {retry_after_s} s / too many "
+            f"password attempts for {name!r}: try again in {retry_after_s} s"
+        )

@@ -147,3 +147,6 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     client_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     detail: Mapped[dict[str, Any]]
+
+    # Login throttling counts a name's recent attempts (see Store.authenticate; migration 0004).
+    __table_args__ = (Index(None, "actor", "action", "created_at"),)

@@ -26,7 +26,7 @@ import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from scoring.store.errors import (
     DuplicateClient,
+    LoginThrottled,
     StaleVersion,
     UnknownClient,
     UnknownUser,
@@ -109,6 +110,10 @@ class AuditEntry:
         }
 
 
+# Wrong passwords allowed per user name in the window before logins are refused for a while.
+LOGIN_FAILURES_ALLOWED = 5
+LOGIN_WINDOW = timedelta(minutes=15)
+
 # Statements of the hot reads, built once (Core: see Store._query).
 _CLIENTS = Client.__table__
 _VERSIONS_TABLE = ClientVersionRow.__table__
@@ -138,8 +143,12 @@ class Store:
         pool_size: int = 5,
         max_overflow: int = 20,
         busy_timeout_s: float = 30.0,
+        login_failures_allowed: int = LOGIN_FAILURES_ALLOWED,
+        login_window: timedelta = LOGIN_WINDOW,
     ) -> None:
         self.url = normalize_database_url(database_url)
+        self.login_failures_allowed = login_failures_allowed
+        self.login_window = login_window
         self.dialect = self.url.get_backend_name()
         options: dict[str, Any] = {}
         if self.dialect == "sqlite":
@@ -578,9 +587,17 @@ class Store:
         return User(name=name, role=role, created_at=now)
 
     def authenticate(self, name: str, password: str) -> User | None:
-        """The user if ``password`` is theirs, else None (same work whether the name exists or not)."""
+        """The user if ``password`` is theirs, else None (same work whether the name exists or not).
+
+        After ``login_failures_allowed`` wrong passwords for a name within ``login_window`` (and
+        since its last good one), :class:`LoginThrottled` is raised without checking the password
+        until the oldest of them leaves the window: a password cannot be guessed at Argon2's pace.
+        Every attempt is in the audit trail (``login`` / ``login_failed``), which is what the
+        count reads, so it holds across workers and restarts."""
         if not isinstance(name, str) or not isinstance(password, str):
             return None
+        actor = name[:128]
+        self._check_login_attempts(actor)
         with self._read() as session:
             row = session.get(UserRow, name)
             stored = row.password_hash if row is not None else self._dummy_hash
@@ -588,14 +605,41 @@ class Store:
         try:
             self._hasher.verify(stored, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
+            self._record_login(actor, succeeded=False)
             return None
         if user is None:
+            self._record_login(actor, succeeded=False)
             return None
+        self._record_login(actor, succeeded=True)
         if self._hasher.check_needs_rehash(stored):
             with self._write() as session:
                 session.execute(update(UserRow).where(UserRow.name == name)
                                 .values(password_hash=self._hasher.hash(password)))
         return user
+
+    def _check_login_attempts(self, actor: str) -> None:
+        now = _now()
+        events = AuditEvent.__table__.c
+        with self._query() as connection:
+            rows = connection.execute(
+                select(events.action, events.created_at)
+                .where(events.actor == actor, events.action.in_(("login", "login_failed")),
+                       events.created_at > now - self.login_window)
+                .order_by(events.created_at.desc(), events.id.desc())
+                .limit(self.login_failures_allowed + 1)
+            ).all()
+        failures = []
+        for action, created_at in rows:
+            if action == "login":
+                break
+            failures.append(as_utc(created_at))
+        if len(failures) >= self.login_failures_allowed:
+            oldest = failures[self.login_failures_allowed - 1]
+            raise LoginThrottled(actor, max(1, math.ceil((oldest + self.login_window - now).total_seconds())))
+
+    def _record_login(self, actor: str, *, succeeded: bool) -> None:
+        with self._write() as session:
+            session.add(_audit(actor, "login" if succeeded else "login_failed", None, {}, _now()))
 
     def get_user(self, name: str) -> User:
         with self._read() as session:

@@ -84,6 +84,18 @@ def test_wrong_password_is_refused_with_a_message_in_french(dashboard: Dashboard
     assert "Identifiant ou mot de passe incorrect" in response.get_data(as_text=True)
 
 
+def test_repeated_wrong_passwords_get_429_and_a_wait_even_with_the_right_one(dashboard: Dashboard) -> None:
+    dashboard.store.add_user("cible", "viewer", "le-bon-mot-de-passe")
+    client = dashboard.server.test_client()
+    for _ in range(dashboard.store.login_failures_allowed):
+        assert client.post("/login", data={"name": "cible", "password": "essai"}).status_code == 401
+    response = client.post("/login?lang=en", data={"name": "cible", "password": "le-bon-mot-de-passe"})
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+    assert "Too many password attempts" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302  # no session was opened
+
+
 def test_login_form_exists_in_english_with_the_page_language(dashboard: Dashboard) -> None:
     page = dashboard.server.test_client().get("/login?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in page and "Log in" in page and 'for="login-password"' in page
