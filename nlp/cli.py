@@ -86,6 +86,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="results.json holding the T5 variants: also draw t5_pretraining.png (needs --pretrain-info)")
     fig.add_argument("--pretrain-info", type=Path, default=None,
                      help="pretrain_info.json saved with the externally pretrained T5 (--external-cache DIR)")
+    tkd = sub.add_parser("tokenizers", help="how saved T5 tokenizers cut the product texts (JSON)")
+    tkd.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
+    tkd.add_argument("--model-dir", required=True, type=Path, action="append", metavar="DIR",
+                     help="directory holding a saved tokenizer (repeatable)")
+    tkd.add_argument("--out", required=True, type=Path, help="JSON file to write")
+    tkd.add_argument("--max-input-len", type=int, default=128, help="T5 input tokens kept per text (default 128)")
     rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
     rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
     return parser
@@ -198,6 +204,32 @@ def _figures(data: Path, out: Path, results_path: Path | None = None, info_path:
     return 0
 
 
+def _tokenizers(data: Path, dirs: list[Path], out: Path, max_len: int) -> int:
+    import json
+
+    from transformers import PreTrainedTokenizerFast
+
+    from nlp.data import DataError, load_flipkart
+    from nlp.external_pretrain import tokenizer_diagnostics
+
+    try:
+        corpus = load_flipkart(data)
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    result = {}
+    for d in dirs:
+        if not (d / "tokenizer.json").exists():
+            print(f"error: --model-dir {d}: no tokenizer.json there", file=sys.stderr)
+            return 2
+        tok = PreTrainedTokenizerFast.from_pretrained(d)
+        result[d.name] = tokenizer_diagnostics(tok, corpus.texts, corpus.label_names, max_len)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return 0
+
+
 def _numbers(text: str, flag: str, kind: type) -> list:
     try:
         return [kind(x) for x in text.split(",") if x.strip()]
@@ -278,6 +310,8 @@ def main(argv: list[str] | None = None) -> int:
         return _merge(args.results, args.out)
     if args.command == "explain":
         return _explain(args)
+    if args.command == "tokenizers":
+        return _tokenizers(args.data, args.model_dir, args.out, args.max_input_len)
     if args.command == "figures":
         return _figures(args.data, args.out, args.results, args.pretrain_info)
     if not args.online:

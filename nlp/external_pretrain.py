@@ -109,3 +109,24 @@ def pretrain_external(
         tok.save_pretrained(cache)
         (cache / INFO_FILE).write_text(json.dumps(info, indent=2) + "\n", encoding="utf-8")
     return model, tok, info
+
+
+def tokenizer_diagnostics(tokenizer: PreTrainedTokenizerFast, texts: Sequence[str], label_names: Sequence[str],
+                          max_len: int = 128) -> dict[str, Any]:
+    """How a tokenizer cuts the product texts: tokens per word (T5 input, prefix included), share
+    truncated at `max_len`, <unk> rate, and the tokens of each label name."""
+    from nlp.t5_train import PREFIX
+
+    lengths = [len(tokenizer(PREFIX + t)["input_ids"]) for t in texts]
+    words = sum(len(t.split()) for t in texts)
+    ids = [i for t in texts for i in tokenizer(t)["input_ids"]]
+    return {
+        "n_texts": len(texts),
+        "n_words": words,
+        "tokens_per_word": sum(lengths) / max(words, 1),
+        "mean_tokens": sum(lengths) / max(len(lengths), 1),
+        "share_truncated": sum(n > max_len for n in lengths) / max(len(lengths), 1),
+        "max_len": max_len,
+        "unk_rate": sum(i == tokenizer.unk_token_id for i in ids) / max(len(ids), 1),
+        "label_tokens": {name: len(tokenizer(name)["input_ids"]) for name in label_names},
+    }

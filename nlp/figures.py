@@ -104,7 +104,7 @@ T5_VARIANTS = ("t5_scratch", "t5_span_pretrained", "t5_external_tokenizer", "t5_
 
 def t5_pretraining(path: Path, results: dict, losses: list[float], log_every: int, lang: str = "en") -> Path:
     """Left: span-corruption loss on the external corpus; right: accuracy of each T5 variant per fold."""
-    from nlp.labels import method_name
+    from nlp.labels import decimal_tick, method_name
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1, 1.3]})
     steps = [log_every * (i + 1) for i in range(len(losses))]
@@ -125,13 +125,14 @@ def t5_pretraining(path: Path, results: dict, losses: list[float], log_every: in
     means = [results["methods"][m]["headline"]["accuracy"]["mean"] for m in variants]
     right.plot(range(len(variants)), means, marker="D", color="tab:red", lw=0, ms=8, label=label("pt_mean", lang))
     right.set_xticks(range(len(variants)), [method_name(m, lang).replace(" ", "\n", 2) for m in variants], fontsize=7)
+    right.set_xlim(-0.5, len(variants) - 0.5)
     right.set_ylabel(label("accuracy", lang))
     right.set_title(label("pt_right_title", lang), fontsize=10)
     right.grid(axis="y", alpha=0.3)
     right.legend(fontsize=7)
     if lang == "fr":
-        for ax, fmt in ((left, "{:.1f}"), (right, "{:.2f}")):
-            ax.yaxis.set_major_formatter(lambda v, _pos, fmt=fmt: fmt.format(v).replace(".", ","))
+        for ax in (left, right):
+            ax.yaxis.set_major_formatter(decimal_tick)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -30,8 +30,8 @@ TEXT: dict[str, dict[str, str]] = {
     "lc_x": {"fr": "exemples étiquetés par classe (pli 0, échelle log)",
              "en": "labelled training examples per class (fold 0, log scale)"},
     "lc_y": {"fr": "exactitude sur le test (pli 0)", "en": "test accuracy (fold 0)"},
-    "predicted": {"fr": "prédite", "en": "predicted"},
-    "true": {"fr": "vraie", "en": "true"},
+    "predicted": {"fr": "catégorie prédite", "en": "predicted"},
+    "true": {"fr": "catégorie vraie", "en": "true"},
     "confusion_title": {"fr": "{method} — plis {folds} regroupés (exactitude {acc})",
                         "en": "{method} — folds {folds} pooled (acc {acc})"},
     "t5_title": {"fr": "T5 : toute tâche est du texte en entrée et en sortie (un modèle, une perte)",
@@ -82,6 +82,12 @@ def text(key: str, lang: str, **fields: object) -> str:
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
     return TEXT[key][lang].format(**fields)
+
+
+def decimal_tick(value: float, _pos: object = None) -> str:
+    """Axis tick in French: decimal comma, no trailing zeros (0,725 / 0,75 / 5)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
 
 
 def suffix(lang: str) -> str:

@@ -11,7 +11,7 @@ matplotlib.use("Agg")  # headless: runs under nohup / CI without a display
 import matplotlib.pyplot as plt
 import numpy as np
 
-from nlp.labels import LANGS, method_name, suffix, text
+from nlp.labels import LANGS, decimal_tick, method_name, suffix, text
 
 
 def _pm(s: dict[str, float], fmt: str = "{:.3f}") -> str:
@@ -193,7 +193,7 @@ def plot_learning_curve(results: dict[str, Any], out: Path, lang: str = "en") ->
     ax.legend(fontsize=8)
     ax.set_title(text("lc_title", lang))
     if lang == "fr":
-        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v:.1f}".replace(".", ","))
+        ax.yaxis.set_major_formatter(decimal_tick)
     fig.tight_layout()
     path = out / f"learning_curve{suffix(lang)}.png"
     fig.savefig(path, dpi=110)
@@ -228,7 +228,7 @@ def plot_intervals(results: dict[str, Any], out: Path, lang: str = "en") -> Path
     ax.set_yticks(y, [method_name(m, lang) for m in names], fontsize=8)
     ax.set_xlabel(text("intervals_x", lang))
     if lang == "fr":
-        ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.2f}".replace(".", ","))
+        ax.xaxis.set_major_formatter(decimal_tick)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     fig.tight_layout()

@@ -24,7 +24,9 @@ NOT_MEASURED = {
 
 
 def _sources() -> list[Path]:
-    return sorted(REPORTS.rglob("results.json")) + sorted(REPORTS.rglob("explanations.json"))
+    # results.json and explanations.json of every run, plus the external pretraining's own records
+    # (pretrain_info.json, tokenizer_diagnostics.json).
+    return sorted(REPORTS.rglob("*.json"))
 
 
 @pytest.mark.parametrize("doc", [NOTE, SLIDES], ids=lambda p: p.name)

@@ -137,3 +137,27 @@ def test_missing_corpus_directory_fails_with_exit_code_2(corpus_csv, tmp_path, c
         os.environ.update(saved)
     assert code == 2
     assert "20newsgroups-train.tab: file not found" in capsys.readouterr().err
+
+
+def test_tokenizers_command_measures_how_each_tokenizer_cuts_the_texts(corpus, corpus_csv, tmp_path) -> None:
+    fine = tmp_path / "fine"
+    coarse = tmp_path / "coarse"
+    train_t5_tokenizer(corpus.texts, vocab_size=600, extra_texts=corpus.label_names).save_pretrained(fine)
+    train_t5_tokenizer([NEWS_TEXT] * 20, vocab_size=200, extra_texts=corpus.label_names,
+                       alphabet="abcdefghijklmnopqrstuvwxyz0123456789.").save_pretrained(coarse)
+    out = tmp_path / "diag.json"
+    assert main(["tokenizers", "--data", str(corpus_csv), "--model-dir", str(fine), "--model-dir", str(coarse),
+                 "--out", str(out), "--max-input-len", "16"]) == 0
+    diag = json.loads(out.read_text())
+    assert set(diag) == {"fine", "coarse"}
+    # A tokenizer that never saw product words spells them in more pieces, so more texts are cut.
+    assert diag["coarse"]["tokens_per_word"] > diag["fine"]["tokens_per_word"]
+    assert diag["coarse"]["share_truncated"] >= diag["fine"]["share_truncated"]
+    assert diag["fine"]["unk_rate"] == 0.0 and diag["fine"]["n_texts"] == len(corpus)
+    assert set(diag["fine"]["label_tokens"]) == set(corpus.label_names)
+
+
+def test_tokenizers_command_names_a_directory_without_tokenizer(corpus_csv, tmp_path, capsys) -> None:
+    code = main(["tokenizers", "--data", str(corpus_csv), "--model-dir", str(tmp_path), "--out",
+                 str(tmp_path / "d.json")])
+    assert code == 2 and "no tokenizer.json there" in capsys.readouterr().err

@@ -63,3 +63,9 @@ def test_figures_command_needs_both_results_and_pretrain_info(corpus_csv, tmp_pa
     with pytest.raises(SystemExit, match="no pretrain_losses"):
         main(["figures", "--data", str(corpus_csv), "--out", str(tmp_path), "--results", str(RESULTS),
               "--pretrain-info", str(bad)])
+
+
+def test_french_ticks_use_a_decimal_comma_without_rounding_away_the_tick() -> None:
+    from nlp.labels import decimal_tick
+
+    assert [decimal_tick(v) for v in (0.725, 0.75, 5.0, 0.0)] == ["0,725", "0,75", "5", "0"]
