@@ -180,11 +180,48 @@ def browser_page_loads(base: str, client_ids: list[int], count: int) -> dict[str
                 for name, value in seen.items():
                     per_panel.setdefault(name, []).append(value)
             context.close()
+        profile = profiled_load(browser, base, client_ids[count + 1] if len(client_ids) > count + 1 else client_ids[0])
         browser.close()
     return {"decision_visible_ms": summary(decision_ms), "all_panels_ms": summary(complete_ms),
             "per_panel_ms": {name: summary(values) for name, values in per_panel.items()},
             "loads": len(complete_ms), "clock": "performance.now() in the page, from navigation start",
-            "browser_cache": "cold (new context per load, after login)"}
+            "browser_cache": "cold (new context per load, after login)",
+            "profiled_load_main_thread_ms_by_script": profile}
+
+
+def profiled_load(browser: Any, base: str, client_id: int) -> dict[str, float]:
+    """One more (untimed) load under the V8 sampling profiler: main-thread time by script, so the
+    next person knows whose JavaScript the page load waits on."""
+    import collections
+    import json
+    import re
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/login")
+    page.fill("#login-name", USER)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"{base}/")
+    page.add_init_script(WATCH_PANELS % json.dumps(PANEL_SELECTORS))
+    cdp = context.new_cdp_session(page)
+    cdp.send("Profiler.enable")
+    cdp.send("Profiler.start")
+    page.goto(f"{base}/client/{client_id}")
+    page.wait_for_function(f"Object.keys(window.__panelSeen).length === {len(PANEL_SELECTORS)}")
+    profile = cdp.send("Profiler.stop")["profile"]
+    context.close()
+    script_of = {}
+    for node in profile["nodes"]:
+        url = node["callFrame"]["url"].split("?")[0].rsplit("/", 1)[-1]
+        # dash_renderer.v4_4_1m1795590549.min.js -> dash_renderer.min.js
+        script_of[node["id"]] = re.sub(r"\.v[0-9_]+m[0-9]+", "", url) or node["callFrame"]["functionName"]
+    spent: collections.Counter[str] = collections.Counter()
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
+        spent[script_of[sample]] += delta / 1000
+    spent.pop("(idle)", None)
+    return {name: round(ms) for name, ms in spent.most_common(10)}
 
 
 @contextlib.contextmanager
