@@ -56,7 +56,7 @@ BATCH_THREADS_FROM = 64
 ROWS_WITHOUT_POLARS = 64
 _label = functools.lru_cache(maxsize=8192)(display_label)
 # Many feature values recur (counts, flags, levels, missing): a request formats 178 of them.
-_formatted = functools.lru_cache(maxsize=1 << 16)(format_value)
+_formatted = functools.lru_cache(maxsize=1 << 16, typed=True)(format_value)
 # Out-of-population warnings: beyond these quantiles of the reference clients.
 WARNING_QUANTILES = (0.005, 0.995)
 _NO_CONTRIBUTIONS = np.empty(0)  # what a score-only result holds
