@@ -1,4 +1,4 @@
-"""Two features at once: a scatter of (at most 1,500 of) the reference sample, coloured by the actual outcome
+"""Two features at once: an SVG scatter of (at most 1,500 of) the reference sample, coloured by the actual outcome
 or by the predicted (out-of-fold) risk, with the client marked."""
 
 from __future__ import annotations

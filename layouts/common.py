@@ -60,6 +60,16 @@ def number(value: float, decimals: int, lang: str) -> str:
     return text
 
 
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """The words inside Dash 4's dcc.Dropdown (English by default)."""
+    if lang == "en":
+        return {"search": "Search", "clear_search": "Clear search", "clear_selection": "Clear selection",
+                "no_options_found": "No feature found"}
+    return {"search": "Rechercher", "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
+            "no_options_found": "Aucune variable trouvée", "select_all": "Tout choisir",
+            "deselect_all": "Ne rien choisir", "selected_count": "{num} choisi(s)"}
+
+
 def separators(lang: str) -> str:
     """Plotly's decimal and thousands separators: "0,65" and "12 000" in French."""
     return ", " if lang == "fr" else ".,"

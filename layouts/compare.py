@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, separators, tr
+from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, dropdown_labels, number, separators, tr
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_level, format_value
@@ -126,7 +126,9 @@ def compare_panel(options: list[dict[str, str]], default_feature: str | None, la
                     dbc.Col(
                         [
                             dbc.Label(tr("compare_feature", lang), html_for=ID("feature")),
-                            dbc.Select(id=ID("feature"), options=options, value=default_feature),
+                            dcc.Dropdown(id=ID("feature"), options=options, value=default_feature,
+                                         clearable=False, searchable=True,
+                                         labels=dropdown_labels(lang)),
                         ],
                         md=7,
                     ),

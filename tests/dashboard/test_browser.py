@@ -50,8 +50,15 @@ def open_client(page: Page, base: str, client_id: int, lang: str = "fr") -> None
     expect(page.locator("#compare-figure .main-svg").first).to_be_visible()
 
 
-def choose(page: Page, select: str, label: str) -> None:
-    """Pick a feature in one of the (native) feature selects, by its label."""
+def choose(page: Page, dropdown: str, label: str) -> None:
+    """Pick an option of a searchable dropdown the way a user does: open, type, click."""
+    page.locator(dropdown).click()
+    page.locator(".dash-dropdown-content .dash-dropdown-search").fill(label)
+    page.locator(".dash-dropdown-content").get_by_role("option", name=label, exact=True).click()
+
+
+def pick(page: Page, select: str, label: str) -> None:
+    """Pick an option of a native select by its label."""
     page.locator(select).select_option(label=label)
 
 
@@ -141,7 +148,7 @@ def test_changing_the_compared_feature_redraws_the_distribution(advisor_page: Pa
 def test_changing_the_bivariate_axes_redraws_the_scatter(advisor_page: Page, live_url: str,
                                                           dashboard: Dashboard) -> None:
     open_client(advisor_page, live_url, dashboard.client_ids[1])
-    choose(advisor_page, "#bivariate-y", "Montant du crédit")
+    pick(advisor_page, "#bivariate-y", "Montant du crédit")
     expect(advisor_page.locator("#bivariate-figure .g-ytitle")).to_contain_text("Montant du crédit")
     advisor_page.get_by_label("risque prédit").check()
     expect(advisor_page.locator("#bivariate-figure .colorbar")).to_be_visible()
