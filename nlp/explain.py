@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 from nlp.data import Corpus
-from nlp.labels import LANGS, suffix
+from nlp.labels import LANGS, decimal_tick, suffix
 from nlp.labels import text as label_text
 from nlp.t5_train import PREFIX
 
@@ -216,6 +216,8 @@ def plot_global(global_t5: dict[str, list[tuple[str, float]]], global_tf: dict[s
             items = src[name][:k][::-1]
             ax.barh([t for t, _ in items], [v for _, v in items], color="tab:blue" if col == 0 else "tab:orange")
             ax.tick_params(labelsize=7)
+            if lang == "fr":
+                ax.xaxis.set_major_formatter(decimal_tick)
             ax.set_title(f"{name} — {title}", fontsize=8, loc="left")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
