@@ -106,7 +106,7 @@ def t5_pretraining(path: Path, results: dict, losses: list[float], log_every: in
     """Left: span-corruption loss on the external corpus; right: accuracy of each T5 variant per fold."""
     from nlp.labels import decimal_tick, method_name
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8), gridspec_kw={"width_ratios": [1, 1.3]})
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8), gridspec_kw={"width_ratios": [1, 1.5]})
     steps = [log_every * (i + 1) for i in range(len(losses))]
     left.plot(steps, losses, color="tab:purple")
     left.set_xlabel(label("pt_steps", lang))

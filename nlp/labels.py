@@ -16,7 +16,7 @@ METHOD_NAMES: dict[str, dict[str, str]] = {
     "t5_scratch": {"fr": "T5 (a) sans pré-entraînement", "en": "T5 (a) from scratch"},
     "t5_span_pretrained": {"fr": "T5 (b) pré-entraîné sur le pli", "en": "T5 (b) pretrained on the fold"},
     "t5_external_pretrained": {"fr": "T5 (c) pré-entraîné sur 6 M de mots", "en": "T5 (c) pretrained on 6 M words"},
-    "t5_external_tokenizer": {"fr": "T5, tokeniseur de (c) seul", "en": "T5, (c)'s tokenizer only"},
+    "t5_external_tokenizer": {"fr": "T5, tokenizer de (c) seul", "en": "T5, (c)'s tokenizer only"},
     "setfit_minilm": {"fr": "SetFit (MiniLM)", "en": "SetFit (MiniLM)"},
     "minilm_finetuned": {"fr": "MiniLM affiné de bout en bout", "en": "MiniLM fine-tuned end to end"},
 }
