@@ -11,6 +11,12 @@ itself; the master only makes sure the store is migrated and has an administrato
 
 import os
 
+# One request runs on one thread (XGBoost gets nthread=1 in ScoringService): for one-row queries
+# polars' own pool only adds hand-offs. Full-scale artifact, one client at a time, API p50 over
+# in-process p50: 1.97 with the default pool, 1.52 and 1.31 with one thread (benchmarks/README.md;
+# this VM's run-to-run spread is large). Set before anything imports polars; workers inherit it.
+os.environ.setdefault("POLARS_MAX_THREADS", "1")
+
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8050')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 threads = int(os.environ.get("PAD_THREADS", "4"))
