@@ -152,8 +152,23 @@ new MutationObserver(() => {
 """
 
 
-def browser_page_loads(base: str, client_ids: list[int], count: int) -> dict[str, Any]:
+def logged_in_page(browser: Any, base: str) -> tuple[Any, Any]:
+    """A new browser context (empty cache), logged in, with the panel watcher installed."""
     import json
+
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/login")
+    page.fill("#login-name", USER)
+    page.fill("#login-password", PASSWORD)
+    page.click("#login-submit")
+    page.wait_for_url(f"{base}/")
+    page.add_init_script(WATCH_PANELS % json.dumps(PANEL_SELECTORS))
+    return context, page
+
+
+def browser_page_loads(base: str, client_ids: list[int], count: int) -> dict[str, Any]:
 
     from playwright.sync_api import sync_playwright
 
@@ -162,15 +177,7 @@ def browser_page_loads(base: str, client_ids: list[int], count: int) -> dict[str
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
         # One uncounted load first: each worker pays its first scoring and figure once.
         for index, client_id in enumerate(client_ids[: count + 1]):
-            context = browser.new_context(viewport={"width": 1400, "height": 900})  # cold cache each time
-            page = context.new_page()
-            page.set_default_timeout(60_000)
-            page.goto(f"{base}/login")
-            page.fill("#login-name", USER)
-            page.fill("#login-password", PASSWORD)
-            page.click("#login-submit")
-            page.wait_for_url(f"{base}/")
-            page.add_init_script(WATCH_PANELS % json.dumps(PANEL_SELECTORS))
+            context, page = logged_in_page(browser, base)  # a new context: cold cache each time
             page.goto(f"{base}/client/{client_id}")
             page.wait_for_function(f"Object.keys(window.__panelSeen).length === {len(PANEL_SELECTORS)}")
             seen = page.evaluate("window.__panelSeen")
@@ -193,18 +200,9 @@ def profiled_load(browser: Any, base: str, client_id: int) -> dict[str, float]:
     """One more (untimed) load under the V8 sampling profiler: main-thread time by script, so the
     next person knows whose JavaScript the page load waits on."""
     import collections
-    import json
     import re
 
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    page.goto(f"{base}/login")
-    page.fill("#login-name", USER)
-    page.fill("#login-password", PASSWORD)
-    page.click("#login-submit")
-    page.wait_for_url(f"{base}/")
-    page.add_init_script(WATCH_PANELS % json.dumps(PANEL_SELECTORS))
+    context, page = logged_in_page(browser, base)
     cdp = context.new_cdp_session(page)
     cdp.send("Profiler.enable")
     cdp.send("Profiler.start")
