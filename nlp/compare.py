@@ -36,6 +36,10 @@ ALL_METHODS = (*CLASSIC, *T5_OFFLINE, *T5_EXTERNAL, *ENCODER_FT)
 # not fit the hour on 2 shared cores next to SetFit, the recent method the study must run.
 DEFAULT_METHODS = (*CLASSIC, *T5_OFFLINE, "setfit_minilm")
 NEURAL = (*T5_OFFLINE, *T5_EXTERNAL, *ENCODER_FT)
+# Few-shot curve by default for the methods whose points are cheap: a T5 point costs a full
+# fine-tuning (>= 150 steps), and for (b) a span-corruption pretraining too, about 13 min of the
+# hour for 6 points; T5's few-shot points are opt-in (--lc-methods).
+T5_METHODS = (*T5_OFFLINE, *T5_EXTERNAL)
 METHOD_DESCRIPTIONS = {
     "bow_logreg": "Binary bag of words (word 1-2 grams) + logistic regression (C by inner 3-fold CV)",
     "tfidf_linear": "TF-IDF word 1-2 grams + char_wb 2-5 grams + LinearSVC or LogisticRegression (by inner 3-fold CV)",
@@ -64,6 +68,8 @@ class CompareConfig:
     pretrained_models: list[str] = field(default_factory=list)
     # Few-shot / learning curve on fold 0: labelled examples per class (the full fold is added).
     lc_per_class: list[int] = field(default_factory=lambda: [8, 16, 32])
+    # Methods that get the few-shot points; None = every method but the T5 ones (see T5_METHODS).
+    lc_methods: list[str] | None = None
     t5: T5Plan = field(default_factory=T5Plan)
     setfit: SetFitSettings = field(default_factory=SetFitSettings)
     finetune: FineTuneSettings = field(default_factory=FineTuneSettings)
@@ -174,6 +180,11 @@ class Comparison:
         k = self.cfg.n_splits if full else min(self.cfg.transformer_folds, self.cfg.n_splits)
         return list(range(k))
 
+    def learning_curve_methods(self) -> list[str]:
+        if self.cfg.lc_methods is not None:
+            return [m for m in self.methods if m in self.cfg.lc_methods]
+        return [m for m in self.methods if m not in self._hub and m not in T5_METHODS]
+
     def headline_folds(self) -> list[int]:
         return sorted(set.intersection(*(set(self.fold_plan(m)) for m in self.methods)))
 
@@ -231,7 +242,7 @@ class Comparison:
         torch.set_num_threads(cfg.threads)
         self._started = time.perf_counter()
         self._load_start = _load()
-        lc_methods = [m for m in self.methods if m not in self._hub]
+        lc_methods = self.learning_curve_methods()
         # Fold-major order: an interrupted run still leaves whole folds for every method.
         jobs = [(m, f) for f in range(cfg.n_splits) for m in self.methods if f in self.fold_plan(m)]
         lc_jobs = [(m, k) for m in lc_methods for k in cfg.lc_per_class]
@@ -345,7 +356,8 @@ class Comparison:
                 "n_splits": cfg.n_splits, "seed": cfg.seed, "train_seed": cfg.train_seed, "headline_folds": headline,
                 "transformer_folds": list(range(min(cfg.transformer_folds, cfg.n_splits))),
                 "fold_test_sizes": [len(te) for _, te in self.folds],
-                "learning_curve": {"fold": 0, "per_class": cfg.lc_per_class},
+                "learning_curve": {"fold": 0, "per_class": cfg.lc_per_class,
+                                   "methods": self.learning_curve_methods()},
                 "t5_plan": asdict(cfg.t5),
                 "setfit": asdict(cfg.setfit),
                 "minilm_finetuned": asdict(cfg.finetune),

@@ -37,7 +37,7 @@ def _check_same(base: dict[str, Any], other: dict[str, Any], path: Path) -> None
             raise MergeError(f"{path}: {what} differs from the first run; these runs cannot be merged")
 
 
-def merge_results(paths: list[Path]) -> dict[str, Any]:
+def merge_results(paths: list[Path], seed_runs: list[Path] | None = None) -> dict[str, Any]:
     runs = []
     for p in paths:
         try:
@@ -71,7 +71,8 @@ def merge_results(paths: list[Path]) -> dict[str, Any]:
         {"file": str(p), "command": r["meta"]["command"], "date_utc": r["meta"]["date_utc"],
          "total_time_s": r["meta"]["total_time_s"], "process_cpu_time_s": r["meta"].get("process_cpu_time_s"),
          "load_average_start": r["meta"]["load_average_start"], "load_average_end": r["meta"]["load_average_end"],
-         "methods": list(r["methods"]), "complete": r["meta"].get("complete", True)}
+         "methods": list(r["methods"]), "complete": r["meta"].get("complete", True),
+         "train_seed": int(r["protocol"].get("train_seed", 0))}
         for p, r in runs
     ]
     meta["total_time_s"] = float(sum(run["total_time_s"] for run in meta["runs"]))
@@ -83,4 +84,93 @@ def merge_results(paths: list[Path]) -> dict[str, Any]:
     protocol["headline_folds"] = headline
     merged = {**base, "meta": meta, "protocol": protocol, "methods": methods, "learning_curve": curve}
     merged["statistics"] = statistics(merged)
+    if seed_runs:
+        merged["seed_spread"] = seed_spread(merged, seed_runs)
+        meta["seed_runs"] = [str(p) for p in seed_runs]
     return merged
+
+
+def seed_spread(merged: dict[str, Any], seed_runs: list[Path]) -> dict[str, Any]:
+    """Retraining noise of the neural methods: the same folds, other training seeds.
+
+    `merged` supplies each method's first seed (its `protocol.train_seed`, or each source run's);
+    every file of `seed_runs` adds one seed for the neural methods it holds. Only runs covering the
+    merged headline folds count, so each seed contributes the same 5-fold mean. For each method:
+    the per-seed 5-fold means, then their mean, std (ddof 1), min and max; for each pair of T5
+    variants run under the same seeds, the per-seed difference of 5-fold means, so a reader can
+    see whether a gap between two variants outlasts a change of seed.
+    """
+    from nlp.compare import NEURAL, T5_PAIRS
+    from nlp.metrics import mean_std
+
+    headline = merged["protocol"]["headline_folds"]
+    base_seed = {m: _source_seed(merged, m) for m in merged["methods"]}
+    per_method: dict[str, list[dict[str, Any]]] = {}
+
+    def add(method: str, info: dict[str, Any], seed: int, source: str) -> None:
+        rows = [r for r in info["per_fold"] if r["fold"] in headline]
+        if sorted(r["fold"] for r in rows) != sorted(headline):
+            raise MergeError(f"{source}: {method} ran on folds {sorted(r['fold'] for r in rows)}, "
+                             f"not on every headline fold {headline}; a seed must cover the same folds")
+        entries = per_method.setdefault(method, [])
+        if any(e["train_seed"] == seed for e in entries):
+            raise MergeError(f"{source}: {method} with train seed {seed} is given twice")
+        entries.append({
+            "train_seed": seed, "source": source,
+            "accuracy": float(np.mean([r["accuracy"] for r in rows])),
+            "f1_macro": float(np.mean([r["f1_macro"] for r in rows])),
+            "fold_std_accuracy": mean_std([r["accuracy"] for r in rows])["std"],
+            "per_fold_accuracy": [r["accuracy"] for r in sorted(rows, key=lambda r: r["fold"])],
+        })
+
+    for m, info in merged["methods"].items():
+        if m in NEURAL:
+            add(m, info, base_seed[m], "merged results")
+    for p in seed_runs:
+        try:
+            r = json.loads(Path(p).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise MergeError(f"--seed-runs {p}: file not found") from None
+        except json.JSONDecodeError as exc:
+            raise MergeError(f"--seed-runs {p}: not valid JSON ({exc})") from None
+        if "texts" not in r or "methods" not in r:
+            raise MergeError(f"--seed-runs {p}: not a results.json written by `python -m nlp compare`")
+        _check_same(merged, r, Path(p))
+        seed = int(r["protocol"].get("train_seed", 0))
+        for m, info in r["methods"].items():
+            if m in NEURAL and m in merged["methods"]:
+                add(m, info, seed, str(p))
+
+    methods: dict[str, Any] = {}
+    for m, entries in per_method.items():
+        entries.sort(key=lambda e: e["train_seed"])
+        summary: dict[str, Any] = {"seeds": entries, "n_seeds": len(entries)}
+        for key in ("accuracy", "f1_macro"):
+            vals = [e[key] for e in entries]
+            summary[key] = {**mean_std(vals), "min": float(min(vals)), "max": float(max(vals)),
+                            "range": float(max(vals) - min(vals))}
+        # Typical spread between folds within one seed, to set the seed spread against.
+        summary["mean_fold_std_accuracy"] = float(np.mean([e["fold_std_accuracy"] for e in entries]))
+        methods[m] = summary
+    pairs: dict[str, Any] = {}
+    for a, b in T5_PAIRS:
+        if a in methods and b in methods:
+            sa = {e["train_seed"]: e["accuracy"] for e in methods[a]["seeds"]}
+            sb = {e["train_seed"]: e["accuracy"] for e in methods[b]["seeds"]}
+            common = sorted(set(sa) & set(sb))
+            if common:
+                diffs = [sa[s] - sb[s] for s in common]
+                pairs[f"{a} vs {b}"] = {"a": a, "b": b, "seeds": common, "differences": diffs,
+                                        **mean_std(diffs), "min": float(min(diffs)), "max": float(max(diffs)),
+                                        "same_sign_every_seed": bool(all(d > 0 for d in diffs)
+                                                                     or all(d < 0 for d in diffs))}
+    return {"scope": f"5-fold mean accuracy on the headline folds {headline}, one value per training seed",
+            "methods": methods, "t5_pairs": pairs}
+
+
+def _source_seed(merged: dict[str, Any], method: str) -> int:
+    # The run that supplied the method (a later run wins in merge_results) gives its train seed.
+    for run in reversed(merged["meta"].get("runs", [])):
+        if method in run["methods"]:
+            return int(run.get("train_seed", 0))
+    return int(merged["protocol"].get("train_seed", 0))

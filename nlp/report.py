@@ -74,6 +74,7 @@ def statistics_markdown(results: dict[str, Any]) -> list[str]:
         for pair, t in pt.items():
             lines.append(f"| {pair} | {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} "
                          f"| {t['p_value_holm']:.2g} | {'yes' if t['significant_at_0_05_holm'] else 'no'} |")
+    lines += seed_spread_markdown(results)
     nc = st["near_copies"]
     lines += ["", f"Near copies: {nc['n_texts_with_near_copy']} test texts have a training-fold text with TF-IDF "
               f"cosine > {nc['threshold_cosine']}.", "",
@@ -82,6 +83,26 @@ def statistics_markdown(results: dict[str, Any]) -> list[str]:
         w = "n/a" if a["with_near_copy"] is None else f"{a['with_near_copy']:.3f}"
         wo = "n/a" if a["without_near_copy"] is None else f"{a['without_near_copy']:.3f}"
         lines.append(f"| {m} | {a['all']:.3f} | {w} (n={a['n_with']}) | {wo} (n={a['n_without']}) |")
+    return lines
+
+
+def seed_spread_markdown(results: dict[str, Any]) -> list[str]:
+    sp = results.get("seed_spread")
+    if not sp:
+        return []
+    lines = ["", f"## Training seeds ({sp['scope']})", "",
+             "| Method | seeds | accuracy per seed | mean ± std over seeds | min–max | mean std over folds |",
+             "|---|---|---|---|---|---|"]
+    for m, s in sp["methods"].items():
+        a = s["accuracy"]
+        per = ", ".join(f"{e['train_seed']}: {e['accuracy']:.3f}" for e in s["seeds"])
+        lines.append(f"| {m} | {s['n_seeds']} | {per} | {a['mean']:.3f} ± {a['std']:.3f} "
+                     f"| {a['min']:.3f}–{a['max']:.3f} | {s['mean_fold_std_accuracy']:.3f} |")
+    if sp.get("t5_pairs"):
+        lines += ["", "| T5 pair (a − b) | per seed | mean | same sign every seed |", "|---|---|---|---|"]
+        for pair, d in sp["t5_pairs"].items():
+            per = ", ".join(f"{s}: {x:+.3f}" for s, x in zip(d["seeds"], d["differences"], strict=True))
+            lines.append(f"| {pair} | {per} | {d['mean']:+.3f} | {'yes' if d['same_sign_every_seed'] else 'no'} |")
     return lines
 
 

@@ -99,3 +99,19 @@ def test_unreachable_pretrained_model_fails_fast(corpus_csv, tmp_path, capsys) -
                  "--model", "t5-small"])
     assert code == 2
     assert "t5-small" in capsys.readouterr().err
+
+
+def test_few_shot_points_skip_t5_by_default_and_lc_methods_must_be_run(corpus_csv, tmp_path) -> None:
+    from nlp.cli import _config, build_parser
+    from nlp.compare import Comparison
+
+    argv = ["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--quick"]
+    cfg = _config(build_parser().parse_args(argv), argv)
+    lc = Comparison(cfg).learning_curve_methods()
+    assert "tfidf_linear" in lc and "setfit_minilm" in lc
+    assert not any(m.startswith("t5_") for m in lc)
+    argv2 = [*argv, "--lc-methods", "t5_scratch,tfidf_linear"]
+    assert Comparison(_config(build_parser().parse_args(argv2), argv2)).learning_curve_methods() == [
+        "tfidf_linear", "t5_scratch"]
+    with pytest.raises(SystemExit, match="lc-methods: minilm_finetuned not among the methods run"):
+        main([*argv, "--lc-methods", "minilm_finetuned"])
