@@ -121,7 +121,7 @@ def prepare_serving(settings: Any) -> dict[str, str]:
         if store.count_clients() == 0 and (demo_data / "application_test.csv").exists():
             from scoring.store_cli import main as store_main
 
-            store_main(["load-clients", "--data-dir", str(demo_data), "--include-train",
+            store_main(["load-clients", "--data-dir", str(demo_data), "--include-train", "--explain",
                         "--artifact", str(settings.artifact_dir),
                         "--database-url", settings.resolved_database_url])
         credentials_path = settings.data_dir / DEMO_CREDENTIALS_FILE

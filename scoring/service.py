@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +29,7 @@ from scoring.display import decision_label, display_label, format_probability, f
 from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
 from scoring.explain import grouped_contributions, top_reason_positions
+from scoring.explanation_codec import ExplanationCodec
 from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_features, complete_features, count_columns
 from scoring.model.artifacts import ScoringArtifact, load_artifact
@@ -47,7 +48,7 @@ from scoring.validation import (
 )
 
 if TYPE_CHECKING:
-    from scoring.store import ClientSummary, ClientVersion, Store, User
+    from scoring.store import ClientSummary, ClientVersion, Store, StoredExplanation, User
 
 PRINCIPAL_REASONS = 4
 BATCH_THREADS_FROM = 64
@@ -304,6 +305,8 @@ class ScoringService:
         self.threshold = float(decision["threshold"])
         self.review_band = (float(decision["review_low"]), float(decision["review_high"]))
         self.population = PopulationViews(artifact)
+        self._codec = ExplanationCodec(self.feature_names, self.feature_frame([{}], [None]).schema,
+                                       artifact.categories, artifact.version)
 
     @classmethod
     def from_artifact(cls, path: Path, store: Store | None = None) -> ScoringService:
@@ -421,29 +424,34 @@ class ScoringService:
             probabilities = 1.0 / (1.0 + np.exp(-margins))
         else:
             probabilities = self._probabilities(matrix)
-        scores = []
-        for i, (record, client_id) in enumerate(zip(records, client_ids, strict=True)):
-            probability = float(probabilities[i])
-            in_training_set = self.in_training_set(client_id)
-            scores.append(ClientScore(
-                probability_of_default=probability,
-                decision=self._decide(probability),
-                threshold=self.threshold,
-                review_band=self.review_band,
-                base_value=float(raw[i, -1]) if explain else float("nan"),
-                contribution_values=raw[i, :-1] if explain else _NO_CONTRIBUTIONS,
-                feature_row=values[i] if explain else (),
-                feature_index=self._feature_index,
-                model_version=self.artifact.version,
-                client_id=client_id,
-                fields=dict(record),
-                warnings=self._warnings(record),
-                has_history=self.has_history(client_id),
-                in_training_set=in_training_set,
-                out_of_fold_probability=self.artifact.out_of_fold_probability(client_id)
-                if in_training_set else None,
-            ))
-        return scores
+        return [
+            self._client_score(float(probabilities[i]), record, client_id,
+                               raw[i] if explain else None, values[i] if explain else ())
+            for i, (record, client_id) in enumerate(zip(records, client_ids, strict=True))
+        ]
+
+    def _client_score(self, probability: float, record: Mapping[str, Any], client_id: int | None,
+                      raw: np.ndarray | None, feature_row: Sequence[Any]) -> ClientScore:
+        """A ClientScore from its probability and, when explained, its TreeSHAP row (the
+        contributions then the base value) and feature values."""
+        in_training_set = self.in_training_set(client_id)
+        return ClientScore(
+            probability_of_default=probability,
+            decision=self._decide(probability),
+            threshold=self.threshold,
+            review_band=self.review_band,
+            base_value=float(raw[-1]) if raw is not None else float("nan"),
+            contribution_values=raw[:-1] if raw is not None else _NO_CONTRIBUTIONS,
+            feature_row=feature_row,
+            feature_index=self._feature_index,
+            model_version=self.artifact.version,
+            client_id=client_id,
+            fields=dict(record),
+            warnings=self._warnings(record),
+            has_history=self.has_history(client_id),
+            in_training_set=in_training_set,
+            out_of_fold_probability=self.artifact.out_of_fold_probability(client_id) if in_training_set else None,
+        )
 
     def score(self, application: Mapping[str, Any], *, explain: bool = True,
               new_client: bool = False) -> ClientScore:
@@ -550,26 +558,68 @@ class ScoringService:
 
     def score_client(self, client_id: int, *, explain: bool = True) -> ClientScore:
         """A stored client's current version, scored (the stored record predates no rule check:
-        only what changes is checked again)."""
+        only what changes is checked again). What the store already holds for this model is
+        read, not recomputed: the version's score, and its explanation when one was stored."""
+        from scoring.store import UnknownClient as StoreUnknownClient
+
         if not explain:
             current = self.client(client_id)
             if current.model_version == self.artifact.version and current.probability_of_default is not None:
-                # The version's stored score came from this very model: reuse it, don't recompute.
                 return self._stored_score(current)
-        record, stored_id = self._resolve(ScoreItem(client_id=client_id))
+            stored = None
+        else:
+            try:
+                current, stored = self._require_store().current_explained(int(client_id), self.artifact.version)
+            except StoreUnknownClient:
+                raise UnknownClient(client_id) from None
+        record, stored_id = self._resolve(ScoreItem(client_id=client_id), {current.client_id: current})
+        if stored is not None:
+            base_value, contributions, feature_row = self._codec.decode(stored)
+            # The live path's arithmetic on the same float32 numbers: the same probability, bit for bit.
+            raw = np.append(contributions, base_value)
+            probability = float(1.0 / (1.0 + np.exp(-raw[None, :].sum(axis=1)))[0])
+            return self._client_score(probability, record, stored_id, raw, feature_row)
         return self._score_records([record], [stored_id], explain)[0]
 
-    def _stored_score(self, current: ClientVersion) -> ClientScore:
-        probability = float(current.probability_of_default)
-        return ClientScore(
-            probability_of_default=probability, decision=self._decide(probability), threshold=self.threshold,
-            review_band=self.review_band, base_value=float("nan"), contribution_values=_NO_CONTRIBUTIONS,
-            feature_row=(), feature_index=self._feature_index, model_version=self.artifact.version,
-            client_id=current.client_id, fields=dict(current.fields), warnings=self._warnings(current.fields),
-            has_history=self.has_history(current.client_id), in_training_set=self.in_training_set(current.client_id),
-            out_of_fold_probability=self.artifact.out_of_fold_probability(current.client_id)
-            if self.in_training_set(current.client_id) else None,
-        )
+    def explanation_of(self, score: ClientScore) -> StoredExplanation | None:
+        """What the store keeps of an explained score (None for a score-only one, or one holding
+        a level the model does not know)."""
+        if len(score.contribution_values) == 0 or score.model_version != self.artifact.version:
+            return None
+        return self._codec.encode(score.base_value, score.contribution_values, score.feature_row)
+
+    def explain_stored_clients(self, *, batch_size: int = 1000,
+                               progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+        """Compute and store the explanation of every current version that has none under this
+        model, a batch at a time (TreeSHAP on every core): (explained, left live). Run again,
+        it only does what is missing, so it can be interrupted."""
+        store = self._require_store()
+        explained = skipped = 0
+        after = 0
+        while True:
+            versions = store.unexplained_current(self.artifact.version, after=after, limit=batch_size)
+            if not versions:
+                return explained, skipped
+            after = versions[-1].client_id
+            records, kept = [], []
+            for version in versions:
+                try:
+                    records.append(validate_application(version.fields, changed=()))
+                except ScoringError:
+                    skipped += 1  # stored before a rule existed: explained live when asked
+                    continue
+                kept.append(version)
+            scores = self._score_records(records, [v.client_id for v in kept], explain=True) if records else []
+            triples = []
+            for version, score in zip(kept, scores, strict=True):
+                encoded = self.explanation_of(score)
+                if encoded is None:
+                    skipped += 1
+                else:
+                    triples.append((version.client_id, version.version, encoded))
+            explained += store.save_explanations(triples)
+            if progress is not None:
+                progress(len(versions))
 
     def what_if(self, client_id: int, changes: Mapping[str, Any], *, explain: bool = True) -> ClientScore:
         """The client's current version with some fields changed, scored; nothing is saved."""
@@ -599,7 +649,7 @@ class ScoringService:
             version = store.append_version(
                 int(client_id), expected_version=int(expected_version), fields=dict(score.fields),
                 author=user.name, reason=reason.strip(), probability_of_default=score.probability_of_default,
-                decision=score.decision, model_version=score.model_version,
+                decision=score.decision, model_version=score.model_version, explanation=self.explanation_of(score),
             )
         except StoreStale as stale:
             raise DomainStaleVersion(stale.client_id, stale.expected, stale.current) from None

@@ -26,7 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-STORE_COMMANDS = frozenset({"users", "tokens", "load-clients"})
+STORE_COMMANDS = frozenset({"users", "tokens", "load-clients", "explain-clients"})
 KEY = "SK_ID_CURR"
 TARGET = "TARGET"
 
@@ -37,7 +37,7 @@ def _stderr() -> Console:
 
 
 def add_store_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    """Add ``users``, ``tokens`` and ``load-clients`` to a ``credit-scoring`` parser."""
+    """Add ``users``, ``tokens``, ``load-clients`` and ``explain-clients`` to a ``credit-scoring`` parser."""
     database = argparse.ArgumentParser(add_help=False)
     database.add_argument(
         "--database-url", default=None,
@@ -81,8 +81,23 @@ def add_store_commands(subparsers: argparse._SubParsersAction) -> None:  # type:
                               "s'il existe) / model used to score the clients")
     scoring.add_argument("--no-score", action="store_true",
                          help="charger sans score / load without scores")
+    load.add_argument("--explain", action="store_true",
+                      help="stocker aussi l'explication de chaque score (voir explain-clients) / also store "
+                           "each score's explanation (see explain-clients)")
     load.add_argument("--batch-size", type=int, default=5000)
     load.add_argument("--no-progress", action="store_true")
+
+    explain = subparsers.add_parser(
+        "explain-clients", parents=[database],
+        help="calculer et stocker l'explication (SHAP) de la version courante de chaque client qui n'en a "
+             "pas pour ce modèle : l'API la lit au lieu de la recalculer / compute and store the SHAP "
+             "explanation of every current version that has none under this model, so the API reads it",
+    )
+    explain.add_argument("--artifact", type=Path, default=None,
+                         help="modèle (défaut : $PAD_ARTIFACT_DIR ou artifacts/) / model (default: "
+                              "$PAD_ARTIFACT_DIR or artifacts/)")
+    explain.add_argument("--batch-size", type=int, default=1000)
+    explain.add_argument("--no-progress", action="store_true")
 
 
 def run_store_command(args: argparse.Namespace) -> int | None:
@@ -96,7 +111,7 @@ def run_store_command(args: argparse.Namespace) -> int | None:
     # DataValidationError is a ValueError. ArtifactError is imported only by load-clients: it
     # pulls in xgboost, seconds of start-up that users and tokens commands need not pay.
     expected: tuple[type[BaseException], ...] = (StoreError, ValueError, OSError)
-    if args.command == "load-clients":
+    if args.command in ("load-clients", "explain-clients"):
         from scoring.model.artifacts import ArtifactError
 
         expected = (*expected, ArtifactError)
@@ -107,6 +122,8 @@ def run_store_command(args: argparse.Namespace) -> int | None:
             return _users(store, args)
         if args.command == "tokens":
             return _tokens(store, args)
+        if args.command == "explain-clients":
+            return _explain_clients(store, args)
         return _load_clients(store, args)
     except expected as error:
         _stderr().print(f"[red]Erreur / error:[/red] {escape(str(error))}")
@@ -204,10 +221,48 @@ def _tokens(store: Any, args: argparse.Namespace) -> int:
 def _load_clients(store: Any, args: argparse.Namespace) -> int:
     if args.batch_size < 1:
         raise ValueError("--batch-size doit être ≥ 1 / --batch-size must be at least 1")
+    if args.explain and args.no_score:
+        raise ValueError("--explain demande un modèle : retirez --no-score / --explain needs a model: "
+                         "drop --no-score")
     artifact = None if args.no_score else (args.artifact or _default_artifact())
     load_clients(store, args.data_dir, include_train=args.include_train, artifact=artifact,
                  batch_size=args.batch_size, progress=not args.no_progress)
+    if args.explain and artifact is not None:
+        explain_clients(store, artifact, progress=not args.no_progress)
     return 0
+
+
+# --- explain-clients -----------------------------------------------------------------------------
+
+
+def _explain_clients(store: Any, args: argparse.Namespace) -> int:
+    if args.batch_size < 1:
+        raise ValueError("--batch-size doit être ≥ 1 / --batch-size must be at least 1")
+    artifact = args.artifact or _default_artifact()
+    if artifact is None:
+        raise ValueError("aucun modèle à expliquer : donnez --artifact / no model to explain with: give --artifact")
+    explain_clients(store, artifact, batch_size=args.batch_size, progress=not args.no_progress)
+    return 0
+
+
+def explain_clients(store: Any, artifact: Path, *, batch_size: int = 1000, progress: bool = True) -> tuple[int, int]:
+    """Store the explanation of every current version that lacks one under ``artifact``'s model:
+    (explained, left to the live path)."""
+    from scoring.service import ScoringService
+    from scoring.store.store import progress_bar
+
+    console = _stderr()
+    started = time.perf_counter()
+    service = ScoringService.from_artifact(Path(artifact), store)
+    todo = store.count_unexplained_current(service.artifact.version)
+    with progress_bar(progress, todo, "Explications / explanations") as advance:
+        explained, live = service.explain_stored_clients(batch_size=batch_size, progress=advance)
+    console.print(
+        f"[green]{explained:,} explications stockées[/green] / {explained:,} explanations stored "
+        f"({live:,} laissées au calcul à la demande / left to on-demand computation) — "
+        f"{time.perf_counter() - started:.1f} s, modèle / model {service.artifact.version}"
+    )
+    return explained, live
 
 
 def load_clients(

@@ -13,7 +13,7 @@ from scoring.store.errors import (
     UnknownUser,
     UserExists,
 )
-from scoring.store.records import ROLES, ClientSummary, ClientVersion, NewClient, User, json_safe
+from scoring.store.records import ROLES, ClientSummary, ClientVersion, NewClient, StoredExplanation, User, json_safe
 from scoring.store.store import (
     NEW_CLIENT_ID_FLOOR,
     AuditEntry,
@@ -37,6 +37,7 @@ __all__ = [
     "StaleVersion",
     "Store",
     "StoreError",
+    "StoredExplanation",
     "UnknownClient",
     "UnknownUser",
     "User",

@@ -18,8 +18,10 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -114,6 +116,31 @@ class ClientVersionRow(Base):
     model_version: Mapped[str | None] = mapped_column(String(128))
 
     __table_args__ = (CheckConstraint("version >= 1", name="version_positive"),)
+
+
+class VersionExplanation(Base):
+    """A version's TreeSHAP explanation under one model, kept so reading it costs a lookup.
+
+    Derived data, not part of the append-only record: it can be recomputed from the version's
+    snapshot and the model, and a new model gets its own rows. Written with the version when the
+    service scores it, or afterwards by ``credit-scoring explain-clients``.
+    """
+
+    __tablename__ = "version_explanations"
+
+    client_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    model_version: Mapped[str] = mapped_column(String(128), primary_key=True)
+    base_value: Mapped[float] = mapped_column(Float)
+    # Little-endian arrays in model feature order: float32 contributions (what TreeSHAP gives)
+    # and float64 feature values (categories as level codes, missing as NaN).
+    contributions: Mapped[bytes] = mapped_column(LargeBinary)
+    feature_values: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        ForeignKeyConstraint(["client_id", "version"], ["client_versions.client_id", "client_versions.version"]),
+    )
 
 
 class UserRow(Base):

@@ -128,6 +128,19 @@ class NewClient:
 
 
 @dataclass(frozen=True)
+class StoredExplanation:
+    """A version's explanation under one model, as the store keeps it (see VersionExplanation).
+
+    The arrays are opaque bytes here: the scoring service encodes and decodes them.
+    """
+
+    model_version: str
+    base_value: float
+    contributions: bytes
+    feature_values: bytes
+
+
+@dataclass(frozen=True)
 class User:
     name: str
     role: str

@@ -45,12 +45,13 @@ from scoring.store.errors import (
     UnknownUser,
     UserExists,
 )
-from scoring.store.models import ApiToken, AuditEvent, Client, ClientVersionRow, UserRow
+from scoring.store.models import ApiToken, AuditEvent, Client, ClientVersionRow, UserRow, VersionExplanation
 from scoring.store.records import (
     ROLES,
     ClientSummary,
     ClientVersion,
     NewClient,
+    StoredExplanation,
     User,
     as_utc,
     json_safe,
@@ -123,6 +124,20 @@ _CURRENT_VERSIONS = select(*_VERSIONS_TABLE.c, _CLIENTS.c.in_training_set).join_
     _VERSIONS_TABLE, _CLIENTS, and_(_CLIENTS.c.client_id == _VERSIONS_TABLE.c.client_id,
                                     _CLIENTS.c.current_version == _VERSIONS_TABLE.c.version))
 _CURRENT_VERSION = _CURRENT_VERSIONS.where(_CLIENTS.c.client_id == bindparam("client_id"))
+_EXPLANATIONS = VersionExplanation.__table__
+# The current version and, in the same read, its explanation under one model (if stored).
+_CURRENT_EXPLAINED = (
+    select(*_VERSIONS_TABLE.c, _CLIENTS.c.in_training_set,
+           _EXPLANATIONS.c.base_value.label("explanation_base_value"),
+           _EXPLANATIONS.c.contributions.label("explanation_contributions"),
+           _EXPLANATIONS.c.feature_values.label("explanation_feature_values"))
+    .join_from(_VERSIONS_TABLE, _CLIENTS, and_(_CLIENTS.c.client_id == _VERSIONS_TABLE.c.client_id,
+                                               _CLIENTS.c.current_version == _VERSIONS_TABLE.c.version))
+    .outerjoin(_EXPLANATIONS, and_(_EXPLANATIONS.c.client_id == _VERSIONS_TABLE.c.client_id,
+                                   _EXPLANATIONS.c.version == _VERSIONS_TABLE.c.version,
+                                   _EXPLANATIONS.c.model_version == bindparam("model_version")))
+    .where(_CLIENTS.c.client_id == bindparam("client_id"))
+)
 _CLIENT_EXISTS = select(_CLIENTS.c.client_id).where(_CLIENTS.c.client_id == bindparam("client_id"))
 _TOKENS = ApiToken.__table__
 _USERS = UserRow.__table__
@@ -253,8 +268,10 @@ class Store:
         decision: str | None,
         model_version: str | None,
         in_training_set: bool = False,
+        explanation: StoredExplanation | None = None,
     ) -> ClientVersion:
-        """Store version 1 of a new client; ``client_id=None`` allocates a fresh id."""
+        """Store version 1 of a new client; ``client_id=None`` allocates a fresh id. An
+        ``explanation`` of that score is stored with it, in the same transaction."""
         if client_id is not None:
             client_id = _check_client_id(client_id)
         snapshot = _snapshot(fields)
@@ -280,6 +297,9 @@ class Store:
                         reason=reason, created_at=now, probability_of_default=probability,
                         decision=decision, model_version=model_version,
                     ))
+                    if explanation is not None:
+                        session.flush()
+                        session.add(VersionExplanation(**_explanation_row(new_id, 1, explanation, now)))
                     session.add(_audit(author, "client_create", new_id, {"version": 1, "reason": reason}, now))
             except IntegrityError:
                 # Another writer took this id between our check and our insert.
@@ -312,6 +332,77 @@ class Store:
         if found is None:
             raise UnknownClient(client_id)
         return _version_record(found)
+
+    def current_explained(self, client_id: int, model_version: str) -> tuple[ClientVersion, StoredExplanation | None]:
+        """The current version and its stored explanation under ``model_version`` (None if there
+        is none), in one read; :class:`UnknownClient` if the client is not stored."""
+        client_id = _check_client_id(client_id)
+        with self._query() as connection:
+            found = connection.execute(
+                _CURRENT_EXPLAINED, {"client_id": client_id, "model_version": model_version}).one_or_none()
+        if found is None:
+            raise UnknownClient(client_id)
+        explanation = None
+        if found.explanation_contributions is not None:
+            explanation = StoredExplanation(
+                model_version=model_version, base_value=found.explanation_base_value,
+                contributions=bytes(found.explanation_contributions),
+                feature_values=bytes(found.explanation_feature_values))
+        return _version_record(found), explanation
+
+    def explanation(self, client_id: int, version: int, model_version: str) -> StoredExplanation | None:
+        """One version's stored explanation under ``model_version``, or None."""
+        statement = select(_EXPLANATIONS).where(
+            _EXPLANATIONS.c.client_id == _check_client_id(client_id), _EXPLANATIONS.c.version == int(version),
+            _EXPLANATIONS.c.model_version == model_version)
+        with self._query() as connection:
+            row = connection.execute(statement).one_or_none()
+        return None if row is None else _explanation_record(row)
+
+    def save_explanations(self, explanations: Iterable[tuple[int, int, StoredExplanation]]) -> int:
+        """Store (client_id, version, explanation) triples; one already stored for the same
+        version and model is kept. Returns how many were new."""
+        rows = [_explanation_row(client_id, version, explanation, _now())
+                for client_id, version, explanation in explanations]
+        if not rows:
+            return 0
+        insert_ = _dialect_insert(self.dialect)
+        with self._writer.begin() as connection:
+            result = connection.execute(
+                insert_(_EXPLANATIONS).on_conflict_do_nothing(
+                    index_elements=[_EXPLANATIONS.c.client_id, _EXPLANATIONS.c.version,
+                                    _EXPLANATIONS.c.model_version]),
+                rows)
+        # Drivers that cannot count an executemany say -1: then every row is taken as new.
+        return result.rowcount if result.rowcount is not None and result.rowcount >= 0 else len(rows)
+
+    def unexplained_current(self, model_version: str, *, after: int = 0, limit: int = 1000) -> list[ClientVersion]:
+        """Current versions without an explanation under ``model_version``, by client id from
+        ``after`` (exclusive): the work list of ``explain-clients``, read a page at a time."""
+        statement = (
+            _CURRENT_VERSIONS
+            .outerjoin(_EXPLANATIONS, and_(_EXPLANATIONS.c.client_id == _VERSIONS_TABLE.c.client_id,
+                                           _EXPLANATIONS.c.version == _VERSIONS_TABLE.c.version,
+                                           _EXPLANATIONS.c.model_version == model_version))
+            .where(_EXPLANATIONS.c.client_id.is_(None), _CLIENTS.c.client_id > int(after))
+            .order_by(_CLIENTS.c.client_id).limit(int(limit))
+        )
+        with self._query() as connection:
+            return [_version_record(row) for row in connection.execute(statement)]
+
+    def count_unexplained_current(self, model_version: str) -> int:
+        """How many current versions have no explanation under ``model_version``."""
+        statement = (
+            select(func.count()).select_from(_VERSIONS_TABLE)
+            .join(_CLIENTS, and_(_CLIENTS.c.client_id == _VERSIONS_TABLE.c.client_id,
+                                 _CLIENTS.c.current_version == _VERSIONS_TABLE.c.version))
+            .outerjoin(_EXPLANATIONS, and_(_EXPLANATIONS.c.client_id == _VERSIONS_TABLE.c.client_id,
+                                           _EXPLANATIONS.c.version == _VERSIONS_TABLE.c.version,
+                                           _EXPLANATIONS.c.model_version == model_version))
+            .where(_EXPLANATIONS.c.client_id.is_(None))
+        )
+        with self._query() as connection:
+            return int(connection.execute(statement).scalar_one())
 
     def current_many(self, client_ids: Iterable[int]) -> dict[int, ClientVersion]:
         """Current versions of many clients in a few queries (unknown ids are simply absent)."""
@@ -357,12 +448,14 @@ class Store:
         probability_of_default: float | None,
         decision: str | None,
         model_version: str | None,
+        explanation: StoredExplanation | None = None,
     ) -> ClientVersion:
         """Write version ``expected_version + 1`` with the full snapshot ``fields``.
 
         Only if ``expected_version`` is still the current version, atomically: otherwise
         :class:`StaleVersion` and nothing is written. ``changed_fields`` is computed against the
-        snapshot of ``expected_version``.
+        snapshot of ``expected_version``. An ``explanation`` of the new version's score is
+        written in the same transaction.
         """
         client_id = _check_client_id(client_id)
         if isinstance(expected_version, bool) or not isinstance(expected_version, int) or expected_version < 1:
@@ -402,6 +495,9 @@ class Store:
                     author=author, reason=reason, created_at=now, probability_of_default=probability,
                     decision=decision, model_version=model_version,
                 ))
+                if explanation is not None:
+                    session.flush()
+                    session.add(VersionExplanation(**_explanation_row(client_id, new_version, explanation, now)))
                 session.add(_audit(author, "client_update", client_id, {
                     "version": new_version, "reason": reason, "changed": sorted(changed),
                 }, now))
@@ -477,7 +573,7 @@ class Store:
         if total is None and isinstance(clients, Sequence):
             total = len(clients)
         inserted = skipped = 0
-        with _progress_bar(progress, total, description) as advance:
+        with progress_bar(progress, total, description) as advance:
             for batch in _batches(clients, batch_size):
                 batch_inserted = self._load_batch(batch, author)
                 inserted += batch_inserted
@@ -510,10 +606,7 @@ class Store:
         return found
 
     def _load_batch(self, batch: list[NewClient], author: str) -> int:
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        dialect_insert = _dialect_insert(self.dialect)
         ids = [_check_client_id(client.client_id) for client in batch]
         # Skip stored clients before building their rows: a rerun then costs one query a batch.
         stored = self.stored_ids(ids)
@@ -966,6 +1059,29 @@ def _search_id_prefix(connection: Connection, prefix: str, limit: int, offset: i
     return sum(counts), rows
 
 
+def _dialect_insert(dialect: str) -> Any:
+    """The dialect's INSERT (both have ON CONFLICT DO NOTHING)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _explanation_row(client_id: int, version: int, explanation: StoredExplanation, now: datetime) -> dict[str, Any]:
+    if not isinstance(explanation, StoredExplanation):
+        raise TypeError(f"StoredExplanation attendu / expected, got {type(explanation).__name__}")
+    return {"client_id": _check_client_id(client_id), "version": int(version),
+            "model_version": _check_text("model_version", explanation.model_version, max_length=128),
+            "base_value": float(explanation.base_value), "contributions": explanation.contributions,
+            "feature_values": explanation.feature_values, "created_at": now}
+
+
+def _explanation_record(row: Any) -> StoredExplanation:
+    return StoredExplanation(model_version=row.model_version, base_value=row.base_value,
+                             contributions=bytes(row.contributions), feature_values=bytes(row.feature_values))
+
+
 def _version_record(row: Any) -> ClientVersion:
     """A version from a Core row of `_VERSIONS` (client_versions columns plus in_training_set)."""
     return ClientVersion(
@@ -1021,7 +1137,8 @@ def _batches(items: Iterable[NewClient], size: int) -> Iterator[list[NewClient]]
 
 
 @contextmanager
-def _progress_bar(enabled: bool, total: int | None, description: str) -> Iterator[Any]:
+def progress_bar(enabled: bool, total: int | None, description: str) -> Iterator[Any]:
+    """A rich progress bar on stderr, as a context giving ``advance(amount)`` (a no-op when off)."""
     if not enabled:
         yield lambda _amount: None
         return
