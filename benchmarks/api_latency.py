@@ -8,6 +8,11 @@ gunicorn.conf.py on loopback, and drives it with a bounded load generator (a fix
 requests from N client threads, each with its own keep-alive connection). In the same run it times
 the same operations in-process through ScoringService, so the API's overhead is a ratio of two
 numbers measured on the same machine state.
+
+Explained scores are measured twice: computed live (the store holds no explanation yet), then,
+after `credit-scoring explain-clients` (timed), read from the store. `health_c8` is the floor of
+the stack (gunicorn, Flask, no token, no store), and every measure records the CPU time the
+workers and the generator itself spent per request: on 2 shared cores both bound the latency.
 """
 
 from __future__ import annotations
@@ -163,11 +168,39 @@ def main() -> None:
             # The workers' CPU time per request: with N requests in flight on C cores, a request
             # cannot take much less than N / C times it.
             cpu_before = sum(sum(w.cpu_times()[:2]) for w in workers)
+            own_before = sum(generator.cpu_times()[:2])
             result = summary(drive(base, token, make_request, total, concurrency))
             cpu_after = sum(sum(w.cpu_times()[:2]) for w in workers)
-            return {**result, "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / total, 2)}
+            own_after = sum(generator.cpu_times()[:2])
+            return {**result, "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / total, 2),
+                    "generator_cpu_ms_per_request": round((own_after - own_before) * 1000 / total, 2)}
 
+        def in_process(explain_only: bool, count: int) -> dict[str, float]:
+            rng = random.Random(5)
+            explained, score_only = [], []
+            for _ in range(count):
+                client_id = rng.choice(client_ids)
+                begin = time.perf_counter()
+                service.score_client(client_id).to_dict("fr")
+                explained.append((time.perf_counter() - begin) * 1000)
+                if explain_only:
+                    continue
+                begin = time.perf_counter()
+                service.score_client(client_id, explain=False).to_dict("fr", explain=False)
+                score_only.append((time.perf_counter() - begin) * 1000)
+            return {"explain": summary(explained), **({} if explain_only else {"only": summary(score_only)})}
+
+        generator = psutil.Process()
+        service = ScoringService.from_artifact(args.artifact, store=Store.open(database))
         results: dict[str, object] = {}
+        results["health_c8"] = measured(lambda r: ("GET", "/api/health", None), args.requests, args.concurrency)
+        # Before explain-clients: every explanation is computed on request.
+        for concurrency in sorted({1, args.concurrency}):
+            results[f"score_explain_live_c{concurrency}"] = measured(score(True), args.requests, concurrency)
+        results["service_score_explain_live"] = in_process(True, min(args.requests, 1000))["explain"]
+        started = time.perf_counter()
+        store_main(["explain-clients", "--artifact", str(args.artifact), "--database-url", database, "--no-progress"])
+        explain_seconds = time.perf_counter() - started
         for concurrency in sorted({1, args.concurrency}):
             results[f"score_explain_c{concurrency}"] = measured(score(True), args.requests, concurrency)
             results[f"score_only_c{concurrency}"] = measured(score(False), args.requests, concurrency)
@@ -178,22 +211,15 @@ def main() -> None:
             lambda r: ("POST", "/api/score/batch", {"items": batch, "explain": True}), 5, 1)
 
         # The same operations in-process, on the same machine state.
-        service = ScoringService.from_artifact(args.artifact, store=Store.open(database))
-        rng = random.Random(5)
-        in_process_explain, in_process_only = [], []
-        for _ in range(min(args.requests, 1000)):
-            client_id = rng.choice(client_ids)
-            begin = time.perf_counter()
-            service.score_client(client_id).to_dict("fr")
-            in_process_explain.append((time.perf_counter() - begin) * 1000)
-            begin = time.perf_counter()
-            service.score_client(client_id, explain=False).to_dict("fr", explain=False)
-            in_process_only.append((time.perf_counter() - begin) * 1000)
-        results["service_score_explain"] = summary(in_process_explain)
-        results["service_score_only"] = summary(in_process_only)
+        measured_in_process = in_process(False, min(args.requests, 1000))
+        results["service_score_explain"] = measured_in_process["explain"]
+        results["service_score_only"] = measured_in_process["only"]
         for concurrency in sorted({1, args.concurrency}):
-            results[f"api_to_service_ratio_explain_c{concurrency}"] = round(
-                results[f"score_explain_c{concurrency}"]["p50_ms"] / results["service_score_explain"]["p50_ms"], 2)
+            for path, service_key in (("", "service_score_explain"), ("_live", "service_score_explain_live")):
+                api_p50 = results[f"score_explain{path}_c{concurrency}"]["p50_ms"]
+                service_p50 = results[service_key]["p50_ms"]
+                results[f"api_to_service_ratio_explain{path}_c{concurrency}"] = round(api_p50 / service_p50, 2)
+                results[f"api_overhead_ms_explain{path}_c{concurrency}"] = round(api_p50 - service_p50, 2)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
@@ -204,6 +230,7 @@ def main() -> None:
         "artifact": str(args.artifact),
         "clients_in_store": total_clients,
         "load_clients_seconds": round(load_seconds, 1),
+        "explain_clients_seconds": round(explain_seconds, 1),
         "gunicorn": {"workers": args.workers, "threads": args.threads},
         "requests_per_measure": args.requests,
         "results": results,
