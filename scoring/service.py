@@ -64,9 +64,15 @@ _NO_CONTRIBUTIONS = np.empty(0)  # what a score-only result holds
 _APPLICATION_SCHEMA = {k: v for k, v in TABLES["application_train"].polars_schema().items() if k != TARGET}
 
 
+_ALREADY_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _plain(value: Any) -> Any:
     """A JSON-safe Python value (numpy scalars, NaN → None)."""
-    if value.__class__ is not float and isinstance(value, np.generic):
+    cls = value.__class__
+    if cls in _ALREADY_PLAIN:  # most values: a full explanation converts about 300 of them
+        return value
+    if cls is not float and isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and not math.isfinite(value):
         return None
@@ -580,6 +586,10 @@ class ScoringService:
             probability = float(1.0 / (1.0 + np.exp(-raw[None, :].sum(axis=1)))[0])
             return self._client_score(probability, record, stored_id, raw, feature_row)
         return self._score_records([record], [stored_id], explain)[0]
+
+    def _stored_score(self, current: ClientVersion) -> ClientScore:
+        probability = float(current.probability_of_default)
+        return self._client_score(probability, current.fields, current.client_id, None, ())
 
     def explanation_of(self, score: ClientScore) -> StoredExplanation | None:
         """What the store keeps of an explained score (None for a score-only one, or one holding
