@@ -44,6 +44,8 @@ class ExplanationCodec:
                         for name, kind in zip(feature_names, self.kinds, strict=True)]
         self._codes = [{level: float(code) for code, level in enumerate(levels)} if levels is not None else None
                        for levels in self._levels]
+        self._int_positions = [i for i, kind in enumerate(self.kinds) if kind == INT]
+        self._level_positions = [(i, levels) for i, levels in enumerate(self._levels) if levels is not None]
 
     def encode(self, base_value: float, contributions: np.ndarray,
                feature_row: Sequence[Any]) -> StoredExplanation | None:
@@ -78,14 +80,18 @@ class ExplanationCodec:
         numbers = np.frombuffer(stored.feature_values, dtype=_FLOAT64).tolist()
         if len(contributions) != len(self.kinds) or len(numbers) != len(self.kinds):
             raise ValueError("stored explanation does not match the model's features")
-        row: list[Any] = []
-        for number, kind, levels in zip(numbers, self.kinds, self._levels, strict=True):
-            if number != number:  # NaN: missing
-                row.append(None)
-            elif kind == FLOAT:
-                row.append(number)
-            elif kind == INT:
-                row.append(int(number))
-            else:
-                row.append(levels[int(number)])  # type: ignore[index]
+        # A read decodes 178 values per request: touch only the integer and level columns, then
+        # the missing ones.
+        row: list[Any] = numbers
+        missing = np.flatnonzero(np.isnan(np.frombuffer(stored.feature_values, dtype=_FLOAT64))).tolist()
+        for i in self._int_positions:
+            number = row[i]
+            if number == number:
+                row[i] = int(number)
+        for i, levels in self._level_positions:
+            number = row[i]
+            if number == number:
+                row[i] = levels[int(number)]
+        for i in missing:
+            row[i] = None
         return float(stored.base_value), contributions, row
