@@ -126,7 +126,8 @@ def drive_wrk(base: str, token: str, paths: list[str], seconds: float, concurren
         script.write_text(WRK_SCRIPT)
         listing.write_text("\n".join(paths) + "\n")
         done = subprocess.run(
-            ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "-s", str(script), base],
+            ["wrk", "-t1", f"-c{concurrency}", f"-d{max(1, round(seconds))}s", "--timeout", "60s",
+             "-s", str(script), base],
             env={**os.environ, "BENCH_PATHS": str(listing), "BENCH_TOKEN": token},
             capture_output=True, text=True,
         )
@@ -138,6 +139,16 @@ def drive_wrk(base: str, token: str, paths: list[str], seconds: float, concurren
     return {"n": figures["requests"], "p50_ms": round(figures["p50_us"] / 1000, 2),
             "p90_ms": round(figures["p90_us"] / 1000, 2), "p99_ms": round(figures["p99_us"] / 1000, 2),
             "mean_ms": round(figures["mean_us"] / 1000, 2)}
+
+
+def cpu_probe_ms() -> float:
+    """Time of a fixed pure-Python loop: this VM's speed drifts (the same loop takes 300 to 560 ms
+    from one minute to the next), so each measure records how fast the machine was just before."""
+    begin = time.perf_counter()
+    total = 0
+    for i in range(1_000_000):
+        total += i
+    return round((time.perf_counter() - begin) * 1000, 1)
 
 
 def free_port() -> int:
@@ -214,6 +225,7 @@ def main() -> None:
                      concurrency: int) -> dict[str, float]:
             # The workers' CPU time per request: with N requests in flight on C cores, a request
             # cannot take much less than N / C times it.
+            probe = cpu_probe_ms()
             cpu_before = sum(sum(w.cpu_times()[:2]) for w in workers)
             own_before = sum(generator.cpu_times()[:2]) + sum(generator.cpu_times()[2:4])  # wrk: a child
             rng = random.Random(0)
@@ -225,7 +237,8 @@ def main() -> None:
             cpu_after = sum(sum(w.cpu_times()[:2]) for w in workers)
             own_after = sum(generator.cpu_times()[:2]) + sum(generator.cpu_times()[2:4])
             done = result["n"]
-            return {**result, "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / done, 2),
+            return {**result, "cpu_probe_ms": probe,
+                    "server_cpu_ms_per_request": round((cpu_after - cpu_before) * 1000 / done, 2),
                     "generator_cpu_ms_per_request": round((own_after - own_before) * 1000 / done, 2)}
 
         def in_process(explain_only: bool, count: int) -> dict[str, float]:
