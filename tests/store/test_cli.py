@@ -181,6 +181,35 @@ def test_load_clients_with_an_artifact_stores_batch_scores(
         store.dispose()
 
 
+def test_load_clients_with_explain_stores_every_explanation(
+    samples_dir: Path, trained_artifact: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = f"sqlite:///{tmp_path / 's.db'}"
+    monkeypatch.setenv("SCORING_CACHE_DIR", str(tmp_path / "cache"))
+    assert run(["load-clients", "--data-dir", str(samples_dir), "--artifact", str(trained_artifact), "--explain",
+                "--no-progress", "--database-url", url], monkeypatch) == 0
+    assert "1,000 explanations stored" in capsys.readouterr().err
+    store = Store.open(url)
+    try:
+        from scoring.model.artifacts import load_artifact
+
+        version = load_artifact(trained_artifact).version
+        assert store.count_unexplained_current(version) == 0
+        assert store.count_unexplained_current("another-model") == 1000
+    finally:
+        store.dispose()
+
+
+def test_explain_without_a_score_is_a_clear_error(
+    samples_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(["load-clients", "--data-dir", str(samples_dir), "--no-score", "--explain",
+                "--database-url", f"sqlite:///{tmp_path / 's.db'}"], monkeypatch) == 2
+    error = capsys.readouterr().err
+    assert "--explain" in error and "Traceback" not in error
+
+
 def test_load_clients_from_a_directory_without_applications_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
