@@ -22,7 +22,7 @@ COPY assets ./assets
 RUN pip install -e '.[postgres]'
 
 RUN credit-scoring demo --data-dir /app/data/demo --out /app/artifacts \
-    && credit-scoring load-clients --data-dir /app/data/demo --include-train --artifact /app/artifacts \
+    && credit-scoring load-clients --data-dir /app/data/demo --include-train --explain --artifact /app/artifacts \
        --database-url sqlite:////app/data/store.db --no-progress
 
 EXPOSE 8050
