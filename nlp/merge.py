@@ -151,6 +151,10 @@ def seed_spread(merged: dict[str, Any], seed_runs: list[Path]) -> dict[str, Any]
                             "range": float(max(vals) - min(vals))}
         # Typical spread between folds within one seed, to set the seed spread against.
         summary["mean_fold_std_accuracy"] = float(np.mean([e["fold_std_accuracy"] for e in entries]))
+        # One fold's score moves more with the seed than the 5-fold mean does.
+        by_fold = np.array([e["per_fold_accuracy"] for e in entries])
+        ranges = by_fold.max(axis=0) - by_fold.min(axis=0)
+        summary["per_fold_seed_range"] = {"mean": float(ranges.mean()), "max": float(ranges.max())}
         methods[m] = summary
     pairs: dict[str, Any] = {}
     for a, b in T5_PAIRS:

@@ -54,6 +54,8 @@ def test_seed_spread_summarises_each_seeds_fold_mean_of_the_neural_methods_only(
     assert t5["accuracy"]["mean"] == pytest.approx(np.mean(means))
     assert t5["accuracy"]["std"] == pytest.approx(np.std(means, ddof=1))
     assert (t5["accuracy"]["min"], t5["accuracy"]["max"]) == pytest.approx((0.6, 0.9))
+    # Fold 0 moves by 0.4 across seeds (0.8, 0.9, 0.5), fold 1 by 0.3 (0.6, 0.9, 0.7).
+    assert t5["per_fold_seed_range"] == pytest.approx({"mean": 0.35, "max": 0.4})
     pair = spread["t5_pairs"]["t5_span_pretrained vs t5_scratch"]
     assert pair["differences"] == pytest.approx([0.0, -0.3, 0.2])
     assert pair["same_sign_every_seed"] is False
