@@ -91,13 +91,15 @@ def seed_spread_markdown(results: dict[str, Any]) -> list[str]:
     if not sp:
         return []
     lines = ["", f"## Training seeds ({sp['scope']})", "",
-             "| Method | seeds | accuracy per seed | mean ± std over seeds | min–max | mean std over folds |",
-             "|---|---|---|---|---|---|"]
+             "| Method | seeds | accuracy per seed | mean ± std over seeds | min–max | mean std over folds "
+             "| one fold's range across seeds (mean / max) |",
+             "|---|---|---|---|---|---|---|"]
     for m, s in sp["methods"].items():
         a = s["accuracy"]
         per = ", ".join(f"{e['train_seed']}: {e['accuracy']:.3f}" for e in s["seeds"])
         lines.append(f"| {m} | {s['n_seeds']} | {per} | {a['mean']:.3f} ± {a['std']:.3f} "
-                     f"| {a['min']:.3f}–{a['max']:.3f} | {s['mean_fold_std_accuracy']:.3f} |")
+                     f"| {a['min']:.3f}–{a['max']:.3f} | {s['mean_fold_std_accuracy']:.3f} "
+                     f"| {s['per_fold_seed_range']['mean']:.3f} / {s['per_fold_seed_range']['max']:.3f} |")
     if sp.get("t5_pairs"):
         lines += ["", "| T5 pair (a − b) | per seed | mean | same sign every seed |", "|---|---|---|---|"]
         for pair, d in sp["t5_pairs"].items():
