@@ -505,12 +505,26 @@ class ScoringService:
         outcomes: list[ClientScore | ScoringError | None] = []
         records, ids, positions = [], [], []
         stored_ids = [r.client_id for r in requests if r.client_id is not None and r.application is None]
-        prefetched = self._require_store().current_many(stored_ids) if stored_ids and len(requests) > 1 else None
+        prefetched: dict[int, ClientVersion] | None = None
+        explanations: dict[int, StoredExplanation | None] = {}
+        if stored_ids and len(requests) > 1:
+            store = self._require_store()
+            if explain:
+                # Unchanged stored clients whose explanation is stored are read, not recomputed.
+                both = store.current_explained_many(stored_ids, self.artifact.version)
+                prefetched = {client_id: version for client_id, (version, _) in both.items()}
+                explanations = {client_id: explanation for client_id, (_, explanation) in both.items()}
+            else:
+                prefetched = store.current_many(stored_ids)
         for position, request in enumerate(requests):
             try:
                 record, client_id = self._resolve(request, prefetched)
             except ScoringError as error:
                 outcomes.append(error)
+                continue
+            stored = explanations.get(client_id) if request.application is None and not request.changes else None
+            if stored is not None:
+                outcomes.append(self._score_from_stored(record, client_id, stored))
                 continue
             outcomes.append(None)
             records.append(record)
@@ -580,12 +594,16 @@ class ScoringService:
                 raise UnknownClient(client_id) from None
         record, stored_id = self._resolve(ScoreItem(client_id=client_id), {current.client_id: current})
         if stored is not None:
-            base_value, contributions, feature_row = self._codec.decode(stored)
-            # The live path's arithmetic on the same float32 numbers: the same probability, bit for bit.
-            raw = np.append(contributions, base_value)
-            probability = float(1.0 / (1.0 + np.exp(-raw[None, :].sum(axis=1)))[0])
-            return self._client_score(probability, record, stored_id, raw, feature_row)
+            return self._score_from_stored(record, stored_id, stored)
         return self._score_records([record], [stored_id], explain)[0]
+
+    def _score_from_stored(self, record: Mapping[str, Any], client_id: int | None,
+                           stored: StoredExplanation) -> ClientScore:
+        base_value, contributions, feature_row = self._codec.decode(stored)
+        # The live path's arithmetic on the same float32 numbers: the same probability, bit for bit.
+        raw = np.append(contributions, base_value)
+        probability = float(1.0 / (1.0 + np.exp(-raw[None, :].sum(axis=1)))[0])
+        return self._client_score(probability, record, client_id, raw, feature_row)
 
     def _stored_score(self, current: ClientVersion) -> ClientScore:
         probability = float(current.probability_of_default)

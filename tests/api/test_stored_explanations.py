@@ -120,3 +120,18 @@ def test_explain_clients_command_fills_the_store(database_url: str, trained_arti
                        "--no-progress"]) == 0
     assert f"{len(all_ids(store))}" in capsys.readouterr().err
     assert service.explain_stored_clients() == (0, 0)
+
+
+def test_a_batch_reads_stored_explanations_and_gives_the_live_answers(scored_store) -> None:
+    from scoring.service import ScoreItem
+
+    store, service = scored_store
+    ids = all_ids(store)
+    edited = ids[0]
+    credit = store.current(edited).fields["AMT_CREDIT"]
+    items = [ScoreItem(client_id=i) for i in ids] + [ScoreItem(client_id=edited, changes={"AMT_CREDIT": credit * 0.8})]
+    live = [s.to_dict("en", top=10) for s in service.score_requests(items)]
+    service.explain_stored_clients()
+    # Stored clients now cost no TreeSHAP; the what-if item is still computed.
+    assert [s.to_dict("en", top=10) for s in service.score_requests(items)] == live
+    assert live[-1] != live[0]
