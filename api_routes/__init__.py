@@ -170,10 +170,17 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
 
     @api.get("/client/<int:client_id>/history", tags=[clients_tag], security=SECURITY,
              responses={200: models.History, **problems(*common, 404)})
-    def client_history(path: models.ClientPath) -> Response:
-        """Toutes les versions / every version: changes old → new, author, time, reason, score."""
+    def client_history(path: models.ClientPath, query: models.LangQuery) -> Response:
+        """Toutes les versions / every version: changes old → new, author, time, reason, score and,
+        when stored for the serving model, the principal reasons given for its decision."""
         versions = service.history(path.client_id)
-        return json_response({"client_id": path.client_id, "versions": [_version_entry(v) for v in versions]})
+        reasons = service.version_reasons(versions, query.lang or request_lang())
+        entries = []
+        for version in versions:
+            given = reasons.get(version.version)
+            entries.append({**_version_entry(version), "reasons": None if given is None else {
+                group: [r.to_dict() for r in items] for group, items in given.items()}})
+        return json_response({"client_id": path.client_id, "versions": entries})
 
     @api.get("/client/<int:client_id>/recourse", tags=[scores_tag], security=SECURITY,
              responses={200: models.RecourseResponse, **problems(*common, 404)})

@@ -186,6 +186,9 @@ class VersionEntry(BaseModel):
     probability_of_default: float | None
     decision: Decision | None
     model_version: str | None
+    # The principal reasons given for this version's decision, when the serving model made it and
+    # its explanation is stored; null otherwise.
+    reasons: Reasons | None = None
 
 
 class History(BaseModel):

@@ -573,6 +573,25 @@ class ScoringService:
         except StoreUnknownClient:
             raise UnknownClient(client_id) from None
 
+    def version_reasons(self, versions: Sequence[ClientVersion],
+                        lang: str = "fr") -> dict[int, dict[str, list[Reason]] | None]:
+        """For each version of one client, the principal reasons given for its decision when it
+        was scored by the serving model and its explanation is stored (else None): what the
+        advisor was shown, kept for audit and never recomputed here."""
+        if not versions:
+            return {}
+        stored = self._require_store().explanations(versions[0].client_id, self.artifact.version)
+        reasons: dict[int, dict[str, list[Reason]] | None] = {}
+        for version in versions:
+            explanation = stored.get(version.version) if version.model_version == self.artifact.version else None
+            if explanation is None:
+                reasons[version.version] = None
+                continue
+            score = self._score_from_stored(validate_application(version.fields, changed=()), version.client_id,
+                                            explanation)
+            reasons[version.version] = score.reasons(lang=lang)
+        return reasons
+
     def search(self, query: str = "", limit: int = 20, offset: int = 0) -> tuple[int, list[ClientSummary]]:
         return self._require_store().search(query, limit=limit, offset=offset)
 

@@ -375,6 +375,13 @@ class Store:
             row = connection.execute(statement).one_or_none()
         return None if row is None else _explanation_record(row)
 
+    def explanations(self, client_id: int, model_version: str) -> dict[int, StoredExplanation]:
+        """Every stored explanation of the client's versions under ``model_version``, by version."""
+        statement = select(_EXPLANATIONS).where(_EXPLANATIONS.c.client_id == _check_client_id(client_id),
+                                                _EXPLANATIONS.c.model_version == model_version)
+        with self._query(one_statement=True) as connection:
+            return {row.version: _explanation_record(row) for row in connection.execute(statement)}
+
     def save_explanations(self, explanations: Iterable[tuple[int, int, StoredExplanation]]) -> int:
         """Store (client_id, version, explanation) triples; one already stored for the same
         version and model is kept. Returns how many were new."""

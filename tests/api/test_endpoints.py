@@ -137,6 +137,12 @@ def test_an_edit_creates_a_version_with_its_score_and_history(world: ApiWorld) -
     assert [v["version"] for v in history] == [1, 2]
     assert history[1]["author"] == "advisor-user" and history[1]["reason"] == "apport plus important"
     assert history[1]["probability_of_default"] == pytest.approx(body["score"]["probability_of_default"])
+    # The edit's explanation was stored with it: the history keeps the reasons the advisor saw.
+    # Version 1 was loaded without one.
+    assert history[1]["reasons"] == body["score"]["reasons"] and history[0]["reasons"] is None
+    english = world.client.get(f"{url}/history?lang=en", headers=world.headers("viewer")).get_json()["versions"]
+    sentences = [r["sentence"] for group in english[1]["reasons"].values() for r in group]
+    assert sentences and all(s.endswith("the estimated risk.") for s in sentences)
     rescored = world.client.get(f"/api/score/{client_id}?explain=false", headers=world.headers("viewer"))
     assert rescored.get_json()["probability_of_default"] == pytest.approx(history[1]["probability_of_default"])
 
