@@ -18,5 +18,12 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
     def render(data: dict[str, Any] | None) -> Any:
         if not data:
             return None
-        versions = [v.to_dict() for v in service.history(int(data["client_id"]))]
-        return history_body(versions, float(data["score"]["threshold"]), data["lang"])
+        lang = data["lang"]
+        stored = service.history(int(data["client_id"]))
+        reasons = service.version_reasons(stored, lang)
+        versions = []
+        for version in stored:
+            given = reasons.get(version.version)
+            versions.append({**version.to_dict(), "reasons": None if given is None else {
+                group: [r.to_dict() for r in items] for group, items in given.items()}})
+        return history_body(versions, float(data["score"]["threshold"]), lang)

@@ -267,6 +267,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history_changes": ("Modifications", "Changes"),
     "history_score": ("Probabilité", "Probability"),
     "history_decision": ("Décision", "Decision"),
+    "history_reasons": ("Raisons données (hausse du risque)", "Reasons given (raising the risk)"),
     "history_initial": ("chargement initial", "initial load"),
     "history_aria": ("Évolution de la probabilité de défaut sur {n} versions.",
                      "Probability of default over {n} versions."),

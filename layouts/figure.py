@@ -69,6 +69,7 @@ class Fig(dict):
     def add_hline(self, y: float, line: dict[str, Any], annotation_text: str | None = None) -> Fig:
         self.add_shape(type="line", xref="paper", yref="y", x0=0, x1=1, y0=y, y1=y, line=line)
         if annotation_text:
-            self.add_annotation(x=1, y=y, xref="paper", yref="y", yanchor="top", xanchor="right",
+            # Above the line: the last point's value label sits just below-right of it otherwise.
+            self.add_annotation(x=1, y=y, xref="paper", yref="y", yanchor="bottom", xanchor="right",
                                 showarrow=False, text=annotation_text)
         return self

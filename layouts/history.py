@@ -33,6 +33,13 @@ def changes_text(changed: dict[str, Any], lang: str) -> str:
     return " ; ".join(parts) if lang == "fr" else "; ".join(parts)
 
 
+def _reasons_text(reasons: dict[str, list[dict[str, Any]]] | None, lang: str) -> str:
+    """The features that raised the risk most when that version was decided (stored with it);
+    a dash when no explanation was kept for the serving model."""
+    raising = (reasons or {}).get("raises_risk") or []
+    return (" ; " if lang == "fr" else "; ").join(f"▲ {r['label']}" for r in raising[:2]) if raising else "—"
+
+
 def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> Fig:
     scored = [v for v in versions if v.get("probability_of_default") is not None]
     figure = Fig(trace("scatter",
@@ -45,9 +52,12 @@ def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str =
                      annotation_text=f"{tr('threshold', lang)} {percent(threshold, lang)}")
     top = max([threshold * 100 * 1.6] + [100 * v["probability_of_default"] * 1.25 for v in scored])
     figure.update_layout(
-        height=220, margin={"l": 10, "r": 10, "t": 20, "b": 10},
+        height=240, margin={"l": 60, "r": 10, "t": 20, "b": 45},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 12},
-        xaxis={"title": {"text": tr("history_version", lang)}, "dtick": 1, "gridcolor": "#e6e6e6"},
+        # Half a version of room each side, so the first and last value labels are not cut.
+        xaxis={"title": {"text": tr("history_version", lang)}, "dtick": 1, "gridcolor": "#e6e6e6",
+               "range": [min([v["version"] for v in scored] or [1]) - 0.5,
+                         max([v["version"] for v in scored] or [1]) + 0.5]},
         yaxis={"title": {"text": tr("probability_of_default", lang) + " (%)"}, "range": [0, top],
                "gridcolor": "#e6e6e6"},
         plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
@@ -58,7 +68,7 @@ def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str =
 def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table:
     header = html.Thead(html.Tr([html.Th(tr(k, lang), scope="col") for k in (
         "history_version", "history_when", "history_author", "history_reason", "history_changes",
-        "history_score", "history_decision")]))
+        "history_score", "history_decision", "history_reasons")]))
     rows = []
     for v in sorted(versions, key=lambda v: -v["version"]):
         decision = v.get("decision")
@@ -72,6 +82,7 @@ def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table
                     else "—"),
             html.Td([DECISION_ICONS[decision], " ", decision_text(decision, lang)],
                     style={"color": TEXT_ON_WHITE[decision]}) if decision else html.Td("—"),
+            html.Td(_reasons_text(v.get("reasons"), lang)),
         ], id={"type": "history-row", "version": int(v["version"])}))
     return dbc.Table([header, html.Tbody(rows)], bordered=False, hover=True, size="sm", responsive=True,
                      className="small history-table", id=ID("table"))

@@ -170,6 +170,9 @@ def test_simulate_then_save_an_edit_and_see_it_in_the_history(advisor_page: Page
     advisor_page.click("#edit-save")
     expect(advisor_page.locator("#edit-result")).to_contain_text(f"version {before + 1}")
     expect(advisor_page.locator("#history-table")).to_contain_text("Nouveau justificatif de revenu")
+    # The saved version's explanation was stored with it: its row names the reasons given.
+    saved_row = advisor_page.locator(f'[id=\'{{"type":"history-row","version":{before + 1}}}\']')
+    expect(saved_row).to_contain_text("▲")
     expect(advisor_page.locator("#client-title")).to_contain_text(f"version {before + 1}")
     assert dashboard.service.history(client_id)[-1].fields["AMT_INCOME_TOTAL"] == 400000
 
