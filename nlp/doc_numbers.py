@@ -34,7 +34,9 @@ def _walk(node: Any) -> Iterable[float]:
 
 def _renderings(v: float) -> set[str]:
     out = set()
-    for x in (v, v * 100, v / 60, v / 1e6, v / 2**20, v * 1000):
+    # abs(): the documents write a negative difference as "−0,020" or "de 0,020", and the regex
+    # reads only the digits.
+    for x in (v, abs(v), v * 100, v / 60, v / 1e6, v / 2**20, v * 1000):
         for d in (1, 2, 3):
             out.add(f"{x:.{d}f}".replace(".", ","))
     return out
