@@ -54,3 +54,10 @@ def test_slides_are_ten_to_twelve_figures_without_commands() -> None:
     assert 10 <= len(slides) <= 12
     assert "python -m" not in text and not re.search(r"\s--[a-z]", text)
     assert sum("![" in s for s in slides) >= 7  # figures, not paragraphs
+
+
+def test_a_negative_difference_may_be_quoted_by_its_magnitude(tmp_path) -> None:
+    (tmp_path / "r.json").write_text('{"differences": [-0.0302]}', encoding="utf-8")
+    allowed = allowed_numbers([tmp_path / "r.json"])
+    assert "0,030" in allowed and decimals_in("écart de −0,030") == ["0,030"]
+    assert "0,031" not in allowed
