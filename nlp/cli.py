@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("--seed-runs", nargs="+", type=Path, default=[], metavar="RESULTS_JSON",
                      help="results.json of runs with other --train-seed values on the same folds: adds a "
                           "seed_spread section (per-seed 5-fold means of the neural methods, mean, std, min-max)")
+    mrg.add_argument("--variant-runs", nargs="+", type=Path, default=[], metavar="RESULTS_JSON",
+                     help="results.json of runs of a merged method with other settings on the same folds "
+                          "(e.g. --max-input-len 256): adds a variants section, each tested against that method")
     exp = sub.add_parser("explain", help="T5 (a) vs TF-IDF explanations on fold 0 (local and global)")
     exp.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
     exp.add_argument("--model-dir", required=True, type=Path,
@@ -124,13 +127,14 @@ def _report(results_path: Path) -> int:
     return 0
 
 
-def _merge(paths: list[Path], out: Path, seed_runs: list[Path] | None = None) -> int:
+def _merge(paths: list[Path], out: Path, seed_runs: list[Path] | None = None,
+           variant_runs: list[Path] | None = None) -> int:
     from nlp.compare import write_results
     from nlp.merge import MergeError, merge_results
     from nlp.report import write_reports
 
     try:
-        merged = merge_results(paths, seed_runs)
+        merged = merge_results(paths, seed_runs, variant_runs)
     except MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -321,7 +325,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         return _report(args.results)
     if args.command == "merge":
-        return _merge(args.results, args.out, args.seed_runs)
+        return _merge(args.results, args.out, args.seed_runs, args.variant_runs)
     if args.command == "explain":
         return _explain(args)
     if args.command == "tokenizers":

@@ -37,26 +37,34 @@ def _check_same(base: dict[str, Any], other: dict[str, Any], path: Path) -> None
             raise MergeError(f"{path}: {what} differs from the first run; these runs cannot be merged")
 
 
-def merge_results(paths: list[Path], seed_runs: list[Path] | None = None) -> dict[str, Any]:
-    runs = []
-    for p in paths:
-        try:
-            r = json.loads(Path(p).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise MergeError(f"{p}: file not found") from None
-        except json.JSONDecodeError as exc:
-            raise MergeError(f"{p}: not valid JSON ({exc})") from None
-        if "texts" not in r or "methods" not in r:
-            raise MergeError(f"{p}: not a results.json with out-of-fold predictions (written by this version)")
-        runs.append((Path(p), r))
+def _read_run(p: Path, flag: str = "") -> dict[str, Any]:
+    where = f"{flag} {p}" if flag else str(p)
+    try:
+        r = json.loads(Path(p).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise MergeError(f"{where}: file not found") from None
+    except json.JSONDecodeError as exc:
+        raise MergeError(f"{where}: not valid JSON ({exc})") from None
+    if "texts" not in r or "methods" not in r:
+        raise MergeError(f"{where}: not a results.json with out-of-fold predictions (written by this version)")
+    return r
+
+
+def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
+                  variant_runs: list[Path] | None = None) -> dict[str, Any]:
+    runs = [(Path(p), _read_run(p)) for p in paths]
     base = runs[0][1]
     for p, r in runs[1:]:
         _check_same(base, r, p)
     methods: dict[str, Any] = {}
     curve: dict[str, Any] = {}
+    source_protocol: dict[str, dict[str, Any]] = {}
+    source_meta: dict[str, dict[str, Any]] = {}
     for _, r in runs:  # a later run of the same method replaces an earlier one
         methods.update(r["methods"])
         curve.update(r["learning_curve"])
+        source_protocol.update({m: r["protocol"] for m in r["methods"]})
+        source_meta.update({m: r["meta"] for m in r["methods"]})
     headline = sorted(set.intersection(*(set(m["all_folds"]["folds"]) for m in methods.values())))
     k = len(base["label_names"])
     for m in methods.values():
@@ -87,7 +95,123 @@ def merge_results(paths: list[Path], seed_runs: list[Path] | None = None) -> dic
     if seed_runs:
         merged["seed_spread"] = seed_spread(merged, seed_runs)
         meta["seed_runs"] = [str(p) for p in seed_runs]
+    if variant_runs:
+        merged["variants"] = variants(merged, variant_runs, source_protocol, source_meta)
+        meta["variant_runs"] = [str(p) for p in variant_runs]
     return merged
+
+
+# Protocol entries that say where a run ran, not how a method was trained.
+_NOT_SETTINGS = ("headline_folds", "transformer_folds", "fold_test_sizes", "learning_curve")
+
+
+def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix[:-1]: node}
+
+
+def protocol_changes(base: dict[str, Any], other: dict[str, Any]) -> dict[str, list[Any]]:
+    """Settings that differ between two runs' protocols: {"t5_plan.settings.max_input_len": [128, 256]}."""
+    a = _flatten({k: v for k, v in base.items() if k not in _NOT_SETTINGS})
+    b = _flatten({k: v for k, v in other.items() if k not in _NOT_SETTINGS})
+    return {k: [a.get(k), b.get(k)] for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)}
+
+
+# What of the machine can change a neural method's numbers (CPU kernels, library versions).
+_MACHINE_KEYS = ("cpu", "torch", "transformers", "scikit_learn", "torch_threads")
+
+
+def machine_changes(base: dict[str, Any], other: dict[str, Any]) -> dict[str, list[Any]]:
+    a, b = base.get("machine") or {}, other.get("machine") or {}
+    return {k: [a.get(k), b.get(k)] for k in _MACHINE_KEYS if a.get(k) != b.get(k)}
+
+
+def variants(merged: dict[str, Any], variant_runs: list[Path],
+             source_protocol: dict[str, dict[str, Any]] | None = None,
+             source_meta: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Options of a merged method run on the same folds (T5 (a) with 256 input tokens, say).
+
+    Each variant is compared text by text with the merged method of the same name: its 5-fold
+    summary, bootstrap interval and out-of-fold predictions, and an exact McNemar test against that
+    method (Holm over the variants given). `changes` lists the protocol settings that differ from
+    the run that supplied the merged method, `machine_changes` the CPU or library versions, so the
+    variant is named by what was changed. Variants of the same method are also tested pairwise
+    (`pairs`, Holm within that family): a variant run on another machine is then compared with a
+    baseline run on that same machine, not only with the merged method.
+    """
+    from nlp.stats import bootstrap_ci, holm, mcnemar_exact
+
+    headline = merged["protocol"]["headline_folds"]
+    fold = np.asarray(merged["texts"]["fold"])
+    head = np.isin(fold, headline)
+    y = np.asarray(merged["texts"]["y_true"])[head]
+    k = len(merged["label_names"])
+    source_protocol = source_protocol or {}
+    source_meta = source_meta or {}
+    out: dict[str, Any] = {}
+    preds: dict[str, np.ndarray] = {}
+    protocols: dict[str, dict[str, Any]] = {}
+    for p in variant_runs:
+        r = _read_run(p, "--variant-runs")
+        _check_same(merged, r, Path(p))
+        for m, info in r["methods"].items():
+            if m not in merged["methods"]:
+                raise MergeError(f"--variant-runs {p}: {m} is not among the merged methods; a variant is "
+                                 "compared with the method it varies")
+            rows = [row for row in info["per_fold"] if row["fold"] in headline]
+            if sorted(row["fold"] for row in rows) != sorted(headline):
+                raise MergeError(f"--variant-runs {p}: {m} ran on folds {sorted(row['fold'] for row in rows)}, "
+                                 f"not on every headline fold {headline}")
+            pv = np.array([-2 if x is None else x for x in info["oof_predictions"]])[head]
+            pb = np.array([-2 if x is None else x for x in merged["methods"][m]["oof_predictions"]])[head]
+            summary = summarise(rows)
+            base_acc = merged["methods"][m]["headline"]["accuracy"]["mean"]
+            name = f"{m} / {Path(p).parent.name}"
+            if name in out:
+                raise MergeError(f"--variant-runs {p}: variant {name} is given twice")
+            out[name] = {
+                "method": m, "source": str(p), "command": r["meta"]["command"],
+                "total_time_s": r["meta"]["total_time_s"],
+                "process_cpu_time_s": r["meta"].get("process_cpu_time_s"),
+                "changes": protocol_changes(source_protocol.get(m, merged["protocol"]), r["protocol"]),
+                "machine_changes": machine_changes(source_meta.get(m, merged["meta"]), r["meta"]),
+                "headline": summary,
+                "difference_accuracy": summary["accuracy"]["mean"] - base_acc,
+                "per_fold": rows,
+                "oof_predictions": info["oof_predictions"],
+                "bootstrap_95": bootstrap_ci(y, pv, k, seed=0),
+                # a = the variant, b = the merged method it varies.
+                "mcnemar_vs_method": mcnemar_exact(y, pv, pb),
+            }
+            preds[name] = pv
+            protocols[name] = r["protocol"]
+    adjusted = holm({n: v["mcnemar_vs_method"]["p_value"] for n, v in out.items()})
+    for n, v in out.items():
+        v["mcnemar_vs_method"]["p_value_holm"] = adjusted[n]
+        v["mcnemar_vs_method"]["significant_at_0_05_holm"] = bool(adjusted[n] < 0.05)
+    names = list(out)
+    pairs: dict[str, Any] = {}
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            if out[a]["method"] == out[b]["method"]:
+                pairs[f"{a} vs {b}"] = {
+                    "a": a, "b": b, **mcnemar_exact(y, preds[a], preds[b]),
+                    "difference_accuracy": out[a]["headline"]["accuracy"]["mean"]
+                    - out[b]["headline"]["accuracy"]["mean"],
+                    "changes": protocol_changes(protocols[b], protocols[a]),
+                }
+    adjusted = holm({n: t["p_value"] for n, t in pairs.items()})
+    for n, t in pairs.items():
+        t["p_value_holm"] = adjusted[n]
+        t["significant_at_0_05_holm"] = bool(adjusted[n] < 0.05)
+    return {"scope": f"{int(head.sum())} texts of the headline folds {headline}; each variant against the "
+                     "merged method of the same name, and variants of one method pairwise (exact McNemar, "
+                     "Holm within each family)",
+            "variants": out, "pairs": pairs}
 
 
 def seed_spread(merged: dict[str, Any], seed_runs: list[Path]) -> dict[str, Any]:

@@ -108,6 +108,35 @@ def seed_spread_markdown(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def variants_markdown(results: dict[str, Any]) -> list[str]:
+    va = results.get("variants")
+    if not va:
+        return []
+    lines = ["", f"## Variants of a method ({va['scope']})", "",
+             "| Variant | changed settings (method's run → variant) | accuracy (5-fold mean ± std) "
+             "| accuracy [95 % bootstrap CI] | difference | only variant right | only method right | p | p (Holm) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    def _changes(d: dict[str, Any]) -> str:
+        return "; ".join(f"{k}: {a} → {b}" for k, (a, b) in d.items())
+
+    for name, v in va["variants"].items():
+        changes = "; ".join(x for x in (_changes(v["changes"]), _changes(v.get("machine_changes", {}))) if x)
+        changes = changes or "none"
+        b, t = v["bootstrap_95"]["accuracy"], v["mcnemar_vs_method"]
+        lines.append(f"| {name} | {changes} | {_pm(v['headline']['accuracy'])} "
+                     f"| {b['value']:.3f} [{b['low']:.3f}, {b['high']:.3f}] | {v['difference_accuracy']:+.3f} "
+                     f"| {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} | {t['p_value_holm']:.2g} |")
+    if va.get("pairs"):
+        lines += ["", "Variants of one method against each other (a vs b, exact McNemar, Holm within this family):", "",
+                  "| Pair (a vs b) | changed settings (b → a) | difference | only a right | only b right | p "
+                  "| p (Holm) |", "|---|---|---|---|---|---|---|"]
+        for pair, t in va["pairs"].items():
+            lines.append(f"| {pair} | {_changes(t['changes']) or 'none'} | {t['difference_accuracy']:+.3f} "
+                         f"| {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} "
+                         f"| {t['p_value_holm']:.2g} |")
+    return lines
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     meta, proto = results["meta"], results["protocol"]
     mach = meta["machine"]
@@ -157,6 +186,7 @@ def render_markdown(results: dict[str, Any]) -> str:
     for name, rows in results["learning_curve"].items():
         lines.append(f"| {name} | " + " | ".join(f"{r['accuracy']:.3f}" for r in rows) + " |")
     lines += statistics_markdown(results)
+    lines += variants_markdown(results)
     lines += ["", "## Hyperparameters chosen by inner CV (per fold)", ""]
     for name, m in results["methods"].items():
         picks = [r.get("best_params") for r in m["per_fold"] if r.get("best_params")]
