@@ -1,0 +1,114 @@
+"""`scoring.serving.BalancedThreadWorker` under a real gunicorn: a worker whose threads are all busy
+leaves the next connection to another worker, and keep-alive still works."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+SLOW_APP = '''
+import os, time
+from pathlib import Path
+
+Path(os.environ["READY_DIR"], str(os.getpid())).touch()
+
+
+def app(environ, start_response):
+    # Sleeping releases the GIL: the worker's main thread could accept more while this runs.
+    time.sleep(float(environ.get("QUERY_STRING") or 0))
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(os.getpid()).encode()]
+'''
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def slow_server(tmp_path: Path):
+    (tmp_path / "slow_app.py").write_text(SLOW_APP)
+    ready = tmp_path / "ready"
+    ready.mkdir()
+    port = _free_port()
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [str(gunicorn), "-k", "scoring.serving.BalancedThreadWorker", "-w", "2", "--threads", "1",
+         "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--chdir", str(tmp_path), "slow_app:app"],
+        env={**os.environ, "READY_DIR": str(ready)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len(list(ready.iterdir())) < 2:
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("gunicorn did not start two workers: " + process.stderr.read().decode()[-2000:])
+        time.sleep(0.05)
+    time.sleep(0.5)  # both workers past their import, in their accept loop
+    yield port
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def _get(port: int, path: str, connection: http.client.HTTPConnection | None = None) -> tuple[str, str | None]:
+    connection = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.read().decode(), response.getheader("Connection")
+
+
+def test_a_busy_worker_leaves_new_connections_to_the_other(slow_server: int) -> None:
+    # One thread per worker: while a worker holds a request, a second connection opened at the
+    # same moment must be accepted by the other worker, not queued behind the first.
+    def call(barrier: threading.Barrier, pids: list[str]) -> None:
+        barrier.wait()
+        pids.append(_get(slow_server, "/?0.4")[0])
+
+    for _ in range(3):
+        pids: list[str] = []
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=call, args=(barrier, pids)) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(set(pids)) == 2, pids
+
+
+def test_keep_alive_stays_on(slow_server: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", slow_server, timeout=30)
+    answers = [_get(slow_server, "/", connection) for _ in range(5)]
+    connection.close()
+    assert len({pid for pid, _ in answers}) == 1
+    assert all(header != "close" for _, header in answers)
+
+
+def test_every_worker_stays_busy_under_a_burst(slow_server: int) -> None:
+    # Eight new connections at once on 2 workers × 1 thread: each worker serves its share.
+    pids: list[str] = []
+    barrier = threading.Barrier(8)
+
+    def call() -> None:
+        barrier.wait()
+        pids.append(_get(slow_server, "/?0.2")[0])
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    counts = Counter(pids)
+    assert len(counts) == 2 and min(counts.values()) >= 3, counts
