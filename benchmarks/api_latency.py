@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import random
+import runpy
 import shutil
 import signal
 import socket
@@ -297,7 +298,8 @@ def main() -> None:
         "clients_in_store": total_clients,
         "load_clients_seconds": round(load_seconds, 1),
         "explain_clients_seconds": round(explain_seconds, 1),
-        "gunicorn": {"workers": args.workers, "threads": args.threads},
+        "gunicorn": {"workers": args.workers, "threads": args.threads,
+                     "worker_class": runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]},
         "generator": args.generator if args.generator == "python" else "wrk (one thread; the batch uses http.client)",
         "requests_per_measure": args.requests,
         "results": results,
