@@ -170,6 +170,8 @@ def main() -> None:
                         help="load generator: wrk (Debian package `wrk`, default when installed) or "
                              "http.client threads")
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each wrk measure")
+    parser.add_argument("--worker-class", default=None,
+                        help="gunicorn worker class instead of gunicorn.conf.py's (e.g. gthread, to compare)")
     args = parser.parse_args()
 
     from scoring.service import ScoringService
@@ -196,8 +198,9 @@ def main() -> None:
     env = {**os.environ, "PAD_DATA_DIR": str(workdir), "PAD_ARTIFACT_DIR": str(args.artifact),
            "DATABASE_URL": database, "HOST": "127.0.0.1", "PORT": str(port),
            "WEB_CONCURRENCY": str(args.workers), "PAD_THREADS": str(args.threads), "PAD_SECRET_KEY": "bench"}
+    worker_class = args.worker_class or runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]
     server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
-                               "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                               "-k", worker_class, "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -299,7 +302,7 @@ def main() -> None:
         "load_clients_seconds": round(load_seconds, 1),
         "explain_clients_seconds": round(explain_seconds, 1),
         "gunicorn": {"workers": args.workers, "threads": args.threads,
-                     "worker_class": runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]},
+                     "worker_class": worker_class},
         "generator": args.generator if args.generator == "python" else "wrk (one thread; the batch uses http.client)",
         "requests_per_measure": args.requests,
         "results": results,
