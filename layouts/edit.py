@@ -151,7 +151,9 @@ def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str
         marker={"color": [DECISION_COLOURS[d] for d in decisions], "line": {"color": INK, "width": 1}},
         text=[f"{percent(v / 100, lang)} · {DECISION_ICONS[d]} {decision_text(d, lang)}"
               for v, d in zip(values, decisions, strict=True)],
-        textposition="outside", cliponaxis=False, hoverinfo="skip",
+        # Inside the bar when it fits: a probability just under the threshold put its label
+        # across the threshold line.
+        textposition="auto", cliponaxis=False, hoverinfo="skip",
     ))
     threshold = 100 * float(after["threshold"])
     figure.add_vline(x=threshold, line={"color": INK, "dash": "dash", "width": 2},
