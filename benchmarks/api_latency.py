@@ -18,11 +18,11 @@ workers and the generator itself spent per request: on 2 shared cores both bound
 from __future__ import annotations
 
 import argparse
+import ast
 import http.client
 import json
 import os
 import random
-import runpy
 import shutil
 import signal
 import socket
@@ -152,6 +152,16 @@ def cpu_probe_ms() -> float:
     return round((time.perf_counter() - begin) * 1000, 1)
 
 
+def configured_worker_class() -> str:
+    """`worker_class` as gunicorn.conf.py sets it, read without running the file: running it
+    would set POLARS_MAX_THREADS in this process, which also times the service in-process."""
+    tree = ast.parse((ROOT / "gunicorn.conf.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "worker_class" for t in node.targets):
+            return ast.literal_eval(node.value)
+    return "sync"  # gunicorn's own default
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -198,7 +208,7 @@ def main() -> None:
     env = {**os.environ, "PAD_DATA_DIR": str(workdir), "PAD_ARTIFACT_DIR": str(args.artifact),
            "DATABASE_URL": database, "HOST": "127.0.0.1", "PORT": str(port),
            "WEB_CONCURRENCY": str(args.workers), "PAD_THREADS": str(args.threads), "PAD_SECRET_KEY": "bench"}
-    worker_class = args.worker_class or runpy.run_path(str(ROOT / "gunicorn.conf.py"))["worker_class"]
+    worker_class = args.worker_class or configured_worker_class()
     server = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
                                "-k", worker_class, "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)

@@ -23,7 +23,6 @@ import glob
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -34,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.net import free_port
 
 ENV_URL = "TEST_DATABASE_URL_PG"
 ENV_BIN_DIR = "TEST_POSTGRES_BIN_DIR"
@@ -60,12 +61,6 @@ def postgres_bin_dir() -> Path | None:
         return Path(candidates[-1]).parent
     found = shutil.which("initdb")
     return Path(found).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -158,7 +153,7 @@ def start_postgres() -> PostgresServer:
     if done.returncode != 0:
         shutil.rmtree(directory, ignore_errors=True)
         raise PostgresUnavailable(f"initdb failed: {done.stderr.strip() or done.stdout.strip()}")
-    port = _free_port()
+    port = free_port()
     # -F: no fsync (throwaway data); the socket lives in the private directory, not /var/run.
     options = f"-p {port} -k {directory} -h 127.0.0.1 -F -c max_connections=200"
     start = [str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-l", str(directory / "server.log"),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,9 @@ import pytest
 from scoring.service import ScoringService
 from scoring.store import Store
 from scoring.store_cli import application_clients
+from tests.net import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -40,7 +34,7 @@ def served(tmp_path: Path, trained_artifact: Path, service: ScoringService, test
     token = store.create_token("advisor")[1]
     client_id = test_applications["SK_ID_CURR"][0]
     store.dispose()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PAD_DATA_DIR": str(tmp_path), "PAD_ARTIFACT_DIR": str(trained_artifact),
            "DATABASE_URL": database, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1",
            "PAD_THREADS": "2", "PAD_SECRET_KEY": "test"}

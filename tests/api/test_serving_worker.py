@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -15,6 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
+from tests.net import free_port
 
 SLOW_APP = '''
 import os, time
@@ -31,18 +32,12 @@ def app(environ, start_response):
 '''
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def slow_server(tmp_path: Path):
     (tmp_path / "slow_app.py").write_text(SLOW_APP)
     ready = tmp_path / "ready"
     ready.mkdir()
-    port = _free_port()
+    port = free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [str(gunicorn), "-k", "scoring.serving.BalancedThreadWorker", "-w", "2", "--threads", "1",
@@ -70,21 +65,29 @@ def _get(port: int, path: str, connection: http.client.HTTPConnection | None = N
     return response.read().decode(), response.getheader("Connection")
 
 
+def _pids_of_simultaneous_requests(port: int, count: int, path: str) -> list[str]:
+    """The worker pid that answered each of `count` requests sent at the same moment, each on a
+    new connection."""
+    pids: list[str] = []
+    barrier = threading.Barrier(count)
+
+    def call() -> None:
+        barrier.wait()
+        pids.append(_get(port, path)[0])
+
+    threads = [threading.Thread(target=call) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return pids
+
+
 def test_a_busy_worker_leaves_new_connections_to_the_other(slow_server: int) -> None:
     # One thread per worker: while a worker holds a request, a second connection opened at the
     # same moment must be accepted by the other worker, not queued behind the first.
-    def call(barrier: threading.Barrier, pids: list[str]) -> None:
-        barrier.wait()
-        pids.append(_get(slow_server, "/?0.4")[0])
-
     for _ in range(3):
-        pids: list[str] = []
-        barrier = threading.Barrier(2)
-        threads = [threading.Thread(target=call, args=(barrier, pids)) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        pids = _pids_of_simultaneous_requests(slow_server, 2, "/?0.4")
         assert len(set(pids)) == 2, pids
 
 
@@ -98,19 +101,7 @@ def test_keep_alive_stays_on(slow_server: int) -> None:
 
 def test_every_worker_stays_busy_under_a_burst(slow_server: int) -> None:
     # Eight new connections at once on 2 workers × 1 thread: each worker serves its share.
-    pids: list[str] = []
-    barrier = threading.Barrier(8)
-
-    def call() -> None:
-        barrier.wait()
-        pids.append(_get(slow_server, "/?0.2")[0])
-
-    threads = [threading.Thread(target=call) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    counts = Counter(pids)
+    counts = Counter(_pids_of_simultaneous_requests(slow_server, 8, "/?0.2"))
     assert len(counts) == 2 and min(counts.values()) >= 3, counts
 
 
@@ -119,8 +110,10 @@ def test_the_worker_hook_freezes_what_the_app_built() -> None:
     # burst (100-180 ms on the full-scale artifact: the explained p99 under load).
     import gc
     import runpy
+    from unittest import mock
 
-    config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    with mock.patch.dict(os.environ):  # the file sets POLARS_MAX_THREADS for the workers
+        config = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
     kept = [object() for _ in range(1000)]
     try:
         config["post_worker_init"](None)
