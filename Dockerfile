@@ -1,7 +1,8 @@
 # Serving image: the dashboard and the /api JSON API under gunicorn (gunicorn.conf.py), on $PORT.
 # The demo model and its clients are built at build time, so a container serves at once; for real
 # data, mount the artifact (PAD_ARTIFACT_DIR) and point DATABASE_URL at PostgreSQL. The first start
-# on an empty store prints an administrator's password once in the logs.
+# on an empty store creates an administrator: PAD_ADMIN_PASSWORD, else a password written to
+# $PAD_DATA_DIR/admin_password (mode 600); the log says where, never what.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \

@@ -18,6 +18,7 @@ from flask_openapi3 import Info, OpenAPI
 from api_routes import register_api
 from api_routes.auth import BEARER_SCHEME
 from api_routes.problems import pydantic_problem
+from scoring.credentials import ensure_first_admin
 from scoring.service import ScoringService
 from scoring.settings import Settings
 from scoring.store import Store
@@ -34,14 +35,12 @@ Every route but `/api/health` needs a bearer token; errors are `application/prob
 def create_app(settings: Settings | None = None, *, dashboard: bool = True,
                store: Store | None = None) -> OpenAPI:
     """A new server: the store (migrated), the service, the API and, unless told not to, the
-    dashboard. The first start on an empty store creates an admin and logs its password once."""
+    dashboard. The first start on an empty store creates an admin and logs where its password is."""
     settings = settings or Settings.from_env()
     store = store or Store.open(settings.resolved_database_url)
-    credentials = store.ensure_admin()
-    if credentials is not None:
-        name, password = credentials
-        # Shown once, on purpose: nothing else knows this password.
-        print(f"Administrateur créé / admin created: {name} / {password}", flush=True)
+    created = ensure_first_admin(store, settings)
+    if created is not None:
+        print(created, flush=True)
     service = ScoringService.from_artifact(settings.artifact_dir, store=store)
 
     server = OpenAPI(

@@ -37,18 +37,20 @@ limit_request_fields = 100
 
 
 def on_starting(server):
-    # Once, before any worker: migrate the store and create the first administrator, so its
-    # password is printed once and workers never race to create it.
+    # Once, before any worker: migrate the store and create the first administrator, so workers
+    # never race to create it. What is printed is where its password is, never the password.
+    from scoring.credentials import ensure_first_admin
     from scoring.settings import Settings
     from scoring.store import Store
 
-    store = Store.open(Settings.from_env().resolved_database_url)
+    settings = Settings.from_env()
+    store = Store.open(settings.resolved_database_url)
     try:
-        credentials = store.ensure_admin()
+        created = ensure_first_admin(store, settings)
     finally:
         store.dispose()
-    if credentials is not None:
-        print(f"Administrateur créé / admin created: {credentials[0]} / {credentials[1]}", flush=True)
+    if created is not None:
+        print(created, flush=True)
 
 
 def post_worker_init(worker):

@@ -100,8 +100,9 @@ DEMO_CREDENTIALS_FILE = "demo_credentials.json"
 
 def prepare_serving(settings: Any) -> dict[str, str]:
     """Make a fresh machine servable: the demo model when there is no artifact, the demo's clients
-    when the store is empty, and demo users whose credentials are kept (mode 600) beside the store
-    so every start can print them. Returns those credentials (empty when the model is not a demo)."""
+    when the store is empty, and demo users whose credentials are kept (mode 600) beside the store,
+    where every start points to. Returns those credentials (empty when the model is not a demo)."""
+    from scoring.credentials import ensure_first_admin, write_private_file
     from scoring.model.artifacts import ArtifactError, resolve_artifact_dir
     from scoring.store import Store
 
@@ -114,10 +115,9 @@ def prepare_serving(settings: Any) -> dict[str, str]:
         _demo(settings.artifact_dir, demo_data, DEMO_CLIENTS, 0)
     store = Store.open(settings.resolved_database_url)
     try:
-        admin = store.ensure_admin()
-        if admin is not None:
-            # Shown once, on purpose: nothing else knows this password.
-            console.print(f"Administrateur créé / admin created: [bold]{admin[0]}[/bold] / [bold]{admin[1]}[/bold]")
+        created = ensure_first_admin(store, settings)
+        if created is not None:
+            console.print(created, markup=False, highlight=False)
         if store.count_clients() == 0 and (demo_data / "application_test.csv").exists():
             from scoring.store_cli import main as store_main
 
@@ -134,9 +134,7 @@ def prepare_serving(settings: Any) -> dict[str, str]:
             password = secrets.token_urlsafe(9)
             store.add_user(name, role, password)
             credentials[name] = password
-        fd = os.open(credentials_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(credentials, handle)
+        write_private_file(credentials_path, json.dumps(credentials))
         return credentials
     finally:
         store.dispose()
@@ -162,9 +160,12 @@ def _serve(args: argparse.Namespace) -> int:
     console.rule("Prêt à dépenser")
     console.print(f"Tableau de bord / dashboard : [bold]{url}[/bold]")
     console.print(f"API : {url}api/docs/swagger  ·  spec : {url}api/openapi.json")
-    for name, password in credentials.items():
-        role = dict(DEMO_USERS).get(name, "")
-        console.print(f"Démo / demo — utilisateur [bold]{name}[/bold] ({role}), mot de passe [bold]{password}[/bold]")
+    if credentials:
+        # Where the passwords are, not what they are: stdout ends up in a PaaS log.
+        users = ", ".join(f"{name} ({dict(DEMO_USERS).get(name, '')})" for name in credentials)
+        console.print(f"Démo / demo — utilisateurs / users {users} ; mots de passe dans / passwords in "
+                      f"{(settings.data_dir / DEMO_CREDENTIALS_FILE).resolve()} (mode 600)",
+                      markup=False, highlight=False)
     command = [gunicorn, "--chdir", str(root), "-c", str(root / "gunicorn.conf.py"), "app:server"]
     if args.workers:
         command[1:1] = ["--workers", str(args.workers)]

@@ -6,6 +6,7 @@
 | `PAD_ARTIFACT_DIR` | `artifacts` | a model version directory, or a root with a LATEST pointer |
 | `DATABASE_URL` | `sqlite:///<PAD_DATA_DIR>/store.db` | SQLAlchemy URL; `postgres://` is accepted |
 | `PAD_SECRET_KEY` | random, kept in `<PAD_DATA_DIR>/secret_key` | signs the dashboard's session cookie |
+| `PAD_ADMIN_PASSWORD` | random, in `<PAD_DATA_DIR>/admin_password` (600) | first admin's password (empty store) |
 | `PAD_MAX_REQUEST_BYTES` | 1048576 | largest request body the API reads |
 | `PAD_BATCH_LIMIT` | 1000 | most clients in one `POST /api/score/batch` |
 | `HOST`, `PORT` | `127.0.0.1`, `8050` | where `credit-scoring serve` listens |
@@ -18,7 +19,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
 LANGUAGES = ("fr", "en")
 
@@ -30,6 +31,8 @@ class Settings(BaseModel):
     artifact_dir: Path = Path("artifacts")
     database_url: str | None = None
     secret_key: str | None = None
+    # SecretStr: a Settings printed in a log or a traceback shows '**********'.
+    admin_password: SecretStr | None = None
     max_request_bytes: int = Field(default=1 << 20, gt=0)
     batch_limit: int = Field(default=1000, gt=0)
     host: str = "127.0.0.1"
@@ -43,6 +46,7 @@ class Settings(BaseModel):
             "artifact_dir": "PAD_ARTIFACT_DIR",
             "database_url": "DATABASE_URL",
             "secret_key": "PAD_SECRET_KEY",
+            "admin_password": "PAD_ADMIN_PASSWORD",
             "max_request_bytes": "PAD_MAX_REQUEST_BYTES",
             "batch_limit": "PAD_BATCH_LIMIT",
             "host": "HOST",

@@ -831,12 +831,14 @@ class Store:
                 "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
             } for row in session.scalars(statement)]
 
-    def ensure_admin(self) -> tuple[str, str] | None:
-        """On an empty user table, create "admin" with a random password and return it, once."""
+    def ensure_admin(self, password: str | None = None) -> tuple[str, str] | None:
+        """On an empty user table, create "admin" with ``password`` (random when None) and return
+        its name and password, once. The caller decides where the password goes (never a log:
+        see scoring.credentials)."""
         with self._read() as session:
             if session.execute(select(func.count()).select_from(UserRow)).scalar_one() > 0:
                 return None
-        password = secrets.token_urlsafe(15)
+        password = password or secrets.token_urlsafe(15)
         try:
             self.add_user("admin", "admin", password, actor="system")
         except UserExists:
