@@ -364,6 +364,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fairness_none": ("Pas de mesure d'équité dans cet artefact.", "No fairness measure in this artifact."),
     "group_gender": ("Genre", "Gender"),
     "group_age_band": ("Tranche d'âge", "Age band"),
+    "group_family_status": ("Situation de famille (mesurée, non utilisée)",
+                            "Marital status (measured, not used)"),
+    "fair_flag": ("Attention : {groups} obtiennent moins de 80 % du taux d'accord du groupe le plus accordé "
+                  "(règle des quatre cinquièmes) ; à examiner avant tout usage.",
+                  "Warning: {groups} get less than 80% of the most-approved group's approval rate "
+                  "(four-fifths rule); to be examined before use."),
+    "policy_title": ("Politique des variables", "Feature policy"),
+    "policy_none": ("Modèle entraîné avant la politique des variables : réentraînez-le "
+                    "(credit-scoring train).",
+                    "Model trained before the feature policy: retrain it (credit-scoring train)."),
+    "policy_intro": ("{n} colonnes de la demande sont exclues du modèle (gardées au dossier) :",
+                     "{n} application columns are excluded from the model (kept in the file):"),
+    "policy_cost": ("AUC en validation croisée sans ces exclusions : {without} ; avec : {with_} "
+                    "(coût : {cost} points d'AUC). Ajouter l'âge changerait l'AUC de {age} point(s).",
+                    "Cross-validated AUC without these exclusions: {without}; with them: {with_} "
+                    "(cost: {cost} AUC points). Adding age would change the AUC by {age} point(s)."),
     "fair_count": ("Clients", "Clients"),
     "fair_approval": ("Taux d'accord", "Approval rate"),
     "fair_default": ("Taux de défaut", "Default rate"),

@@ -102,7 +102,8 @@ FAIRNESS_COLUMNS = (("count", "fair_count"), ("approval_rate", "fair_approval"),
 
 
 def _grouping_title(grouping: str, lang: str) -> str:
-    known = {"gender": "group_gender", "age_band": "group_age_band", "CODE_GENDER": "group_gender"}
+    known = {"gender": "group_gender", "age_band": "group_age_band", "CODE_GENDER": "group_gender",
+             "family_status": "group_family_status"}
     if grouping in known:
         return tr(known[grouping], lang)
     try:
@@ -117,6 +118,39 @@ def _group_order(level: str) -> tuple[float, str]:
     if not digits:
         return (float("inf"), level)
     return (float(digits[0]) - (0.5 if level.strip().startswith("<") else 0), level)
+
+
+def below_four_fifths(report: dict[str, Any]) -> list[str]:
+    """The groups approved at under 0.8 x the most-approved group's rate (computed again for an
+    artifact older than the flag)."""
+    if isinstance(report.get("below_four_fifths"), list):
+        return [str(g) for g in report["below_four_fifths"]]
+    rates = {str(level): m.get("approval_rate") for level, m in report.get("groups", {}).items()
+             if isinstance(m, dict) and not m.get("too_small") and m.get("approval_rate") is not None}
+    best = max(rates.values(), default=0.0)
+    return sorted(level for level, rate in rates.items() if best > 0 and rate < 0.8 * best)
+
+
+def policy_block(policy: Any, lang: str) -> Any:
+    """Which application columns the model may not use, and what leaving them out costs."""
+    if not isinstance(policy, dict):
+        return html.P(tr("policy_none", lang), className="small")
+    by_ground = policy.get("excluded_by_ground") or {}
+    grounds = policy.get("grounds") or {}
+    items = [html.Li(f"{(grounds.get(g) or {}).get(lang, g)} : {len(cols)}" if lang == "fr"
+                     else f"{(grounds.get(g) or {}).get(lang, g)}: {len(cols)}")
+             for g, cols in by_ground.items() if cols]
+    measured = policy.get("measured") or {}
+    lines = [html.P(tr("policy_intro", lang, n=len(policy.get("excluded_columns") or [])), className="small mb-1"),
+             html.Ul(items, className="small mb-1")]
+    if measured:
+        lines.append(html.P(tr("policy_cost", lang,
+                               cost=number(100 * measured["auc_cost_of_exclusions"], 2, lang),
+                               without=number(measured["cv_auc_without_exclusions"], 3, lang),
+                               with_=number(measured["cv_auc_with_policy"], 3, lang),
+                               age=number(100 * measured["auc_contribution_of_age"], 2, lang)),
+                            className="small mb-0"))
+    return html.Div(lines)
 
 
 def fairness_block(fairness: Any, lang: str) -> Any:
@@ -142,6 +176,7 @@ def fairness_block(fairness: Any, lang: str) -> Any:
                     cells.append(html.Td("—" if value is None else percent(value, lang)))
             rows.append(html.Tr(cells))
         ratio = report.get("approval_rate_ratio_min_over_max")
+        flagged = below_four_fifths(report)
         blocks.append(html.Div([
             html.H3(_grouping_title(grouping, lang), className="h6 mt-2"),
             dbc.Table([html.Thead(html.Tr([html.Th("", scope="col")] +
@@ -149,6 +184,10 @@ def fairness_block(fairness: Any, lang: str) -> Any:
                        html.Tbody(rows)], size="sm", bordered=True, className="small text-end mb-1"),
             html.P(tr("fair_ratio", lang, ratio=number(ratio, 2, lang)), className="small")
             if ratio is not None else None,
+            html.P([html.Span("⚠ ", **{"aria-hidden": "true"}),
+                    tr("fair_flag", lang, groups=", ".join(f"« {format_level(g, lang)} »" if lang == "fr"
+                                                           else f"“{format_level(g, lang)}”" for g in flagged))],
+                   className="small fairness-flag", role="note") if flagged else None,
         ]))
     return html.Div(blocks) if blocks else html.P(tr("fairness_none", lang), className="small")
 
@@ -199,6 +238,10 @@ def model_page(data: dict[str, Any], lang: str = "fr") -> html.Div:
             html.H2(tr("fairness_title", lang), className="h6"),
             fairness_block(data.get("fairness"), lang),
         ], className="panel"), lg=6),
+        dbc.Col(html.Section([
+            html.H2(tr("policy_title", lang), className="h6"),
+            policy_block(data.get("feature_policy"), lang),
+        ], className="panel", id=ID("policy")), lg=6),
     ]
     return html.Div([
         html.H1(tr("model_title", lang), className="h3"),

@@ -66,8 +66,14 @@ def print_card(artifact_dir: Path) -> None:
     table.add_row("Erreur de calibration (ECE)",
                   f"{card['calibration']['expected_calibration_error']:.4f}")
     table.add_row("Variables / features", str(card["model"]["n_features"]))
-    excluded = card["model"].get("protected_columns_excluded") or []
-    table.add_row("Variables protégées exclues / protected columns excluded", ", ".join(excluded) or "—")
+    excluded = card["model"].get("excluded_columns") or card["model"].get("protected_columns_excluded") or []
+    table.add_row("Colonnes exclues / excluded columns", f"{len(excluded)} (docs/feature_policy.md)")
+    measured = (card.get("feature_policy") or {}).get("measured") or {}
+    if measured:
+        table.add_row("AUC sans exclusions / without exclusions",
+                      f"{measured['cv_auc_without_exclusions']:.4f} "
+                      f"(coût / cost {measured['auc_cost_of_exclusions']:+.4f})")
+        table.add_row("Apport de l'âge / age contribution", f"{measured['auc_contribution_of_age']:+.4f} AUC")
     selection = card.get("model_selection") or {}
     if selection:
         table.add_row("Réglage retenu / chosen setting", str(selection.get("chosen_candidate")))
@@ -78,6 +84,10 @@ def print_card(artifact_dir: Path) -> None:
     for group, figures in gender.items():
         if not figures.get("too_small"):
             table.add_row(f"Taux d'accord / approval rate ({group})", f"{figures['approval_rate']:.1%}")
+    for grouping, report in (card.get("fairness") or {}).items():
+        flagged = report.get("below_four_fifths") if isinstance(report, dict) else None
+        if flagged:
+            table.add_row(f"[yellow]Quatre cinquièmes / four-fifths ({grouping})[/yellow]", ", ".join(flagged))
     commit = (card.get("reproducibility") or {}).get("code_version", {}).get("git_commit")
     if commit:
         table.add_row("Version du code / code version", commit[:12])

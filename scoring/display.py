@@ -22,7 +22,8 @@ _DURATION_DAYS = {"DAYS_BIRTH", "DAYS_EMPLOYED"}
 _DAY_COUNT_MARKERS = ("DPD", "DAYS_LATE", "DAYS_EARLY", "DAYS_OVERDUE")
 # Raw labels say "(days before application)": the values are shown in years, so that goes.
 _DAY_UNIT_SUFFIXES = (" (jours avant la demande)", " (days before application)", " (jours)", " (days)")
-_PERCENT_FEATURES = {"ANNUITY_TO_INCOME_RATIO", "EMPLOYED_TO_AGE_RATIO", "CC_LATE_MONTH_SHARE",
+_PERCENT_FEATURES = {"ANNUITY_TO_INCOME_RATIO", "EMPLOYED_TO_AGE_RATIO", "CC_LATE_MONTH_SHARE", "CC_UTILISATION_MEAN",
+                     "CC_UTILISATION_MAX", "CC_UTILISATION_RECENT_MEAN",
                      "REGION_POPULATION_RELATIVE"}
 _SCORE_FEATURES_PREFIX = "EXT_SOURCE_"
 

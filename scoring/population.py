@@ -404,6 +404,7 @@ class PopulationViews:
             "confusion_matrix": confusion,
             "performance_source": performance_source,
             "fairness": fairness,
+            "feature_policy": card.get("feature_policy"),
             "global_importance": self.global_importance(lang),
             "n_features": len(self.feature_names),
             "reference_sample_size": len(self.sample),

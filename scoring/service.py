@@ -25,10 +25,10 @@ import pandas as pd
 import polars as pl
 import xgboost as xgb
 
-from scoring.display import decision_label, display_label, format_probability, format_value, reason_sentence
+from scoring.display import decision_label, display_label, format_probability, format_value
 from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
-from scoring.explain import grouped_contributions, top_reason_positions
+from scoring.explain import grouped_contributions
 from scoring.explanation_codec import ExplanationCodec
 from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_features, complete_features, count_columns
@@ -36,6 +36,7 @@ from scoring.model.artifacts import ScoringArtifact, load_artifact
 from scoring.model.threshold import decide
 from scoring.population import PopulationViews
 from scoring.schema import TABLES
+from scoring.theme_reasons import PRINCIPAL_REASONS, ThemeExplainer, ThemeReason, principal_reasons
 from scoring.validation import (
     APPLICATION_COLUMNS,
     EDITABLE_FIELDS,
@@ -50,7 +51,6 @@ from scoring.validation import (
 if TYPE_CHECKING:
     from scoring.store import ClientSummary, ClientVersion, Store, StoredExplanation, User
 
-PRINCIPAL_REASONS = 4
 BATCH_THREADS_FROM = 64
 # Up to this many rows, the model matrix is built in Python from row values: a polars query's
 # fixed cost would dominate. Beyond, polars' columnar path is faster.
@@ -87,21 +87,6 @@ class ScoreItem:
     changes: Mapping[str, Any] | None = None
     application: Mapping[str, Any] | None = None
     new_client: bool = False
-
-
-@dataclass(frozen=True)
-class Reason:
-    feature: str
-    label: str
-    value: Any
-    display_value: str
-    contribution: float  # log-odds; positive raises the risk
-    sentence: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"feature": self.feature, "label": self.label, "value": _plain(self.value),
-                "display_value": self.display_value, "contribution": self.contribution,
-                "sentence": self.sentence}
 
 
 @dataclass(frozen=True)
@@ -146,6 +131,8 @@ class ClientScore:
     in_training_set: bool = False
     # For a training client, what the fold model that never saw it said: the honest estimate.
     out_of_fold_probability: float | None = None
+    # The model's theme catalogue: reasons are said by theme (scoring.themes).
+    explainer: ThemeExplainer | None = field(default=None, compare=False, repr=False)
 
     # Series on demand: a batch of 1,000 scores would otherwise build 2,000 of them for nothing.
     @functools.cached_property
@@ -160,21 +147,20 @@ class ClientScore:
         """Every model feature's value as plain JSON data (empty when the score was not explained)."""
         return {name: _plain(value) for name, value in zip(self.feature_index, self.feature_row, strict=False)}
 
-    def reasons(self, count: int = PRINCIPAL_REASONS, lang: str = "fr") -> dict[str, list[Reason]]:
-        """The features that raise the risk most and those that lower it most."""
-        values = self.contribution_values
-        names = self.feature_index
-        shown = self.feature_row
-        return {
-            group: [self._reason(names[i], shown[i], float(values[i]), lang) for i in positions]
-            for group, positions in top_reason_positions(values, count).items()
-        }
+    def themes(self, lang: str = "fr") -> list[ThemeReason]:
+        """Every reason theme with its contribution (they add up to the score), largest first."""
+        return self._explainer().explain(self.contribution_values, self.feature_row, self.fields, lang)
 
-    def _reason(self, name: str, value: Any, contribution: float, lang: str) -> Reason:
-        value = _plain(value)
-        shown = _formatted(name, value, lang, self.fields.get(name))
-        label = _label(name, lang)
-        return Reason(name, label, value, shown, contribution, reason_sentence(label, shown, contribution, lang))
+    def reasons(self, count: int = PRINCIPAL_REASONS, lang: str = "fr") -> dict[str, list[ThemeReason]]:
+        """The themes that raise the risk most and those that lower it most (one reason per theme)."""
+        return self._explainer().reasons(self.contribution_values, self.feature_row, self.fields, lang, count)
+
+    def _explainer(self) -> ThemeExplainer:
+        if self.explainer is None:
+            raise RuntimeError("a score without its model's theme catalogue cannot give reasons")
+        if len(self.contribution_values) == 0:
+            raise RuntimeError("a score-only result has no reasons: score it with explain=True")
+        return self.explainer
 
     def by_source(self) -> pd.Series:
         return grouped_contributions(self.contributions)
@@ -226,9 +212,12 @@ class ClientScore:
             ]
             if top is not None:
                 payload["other_contribution"] = float(values[order[top:]].sum())
-            payload["reasons"] = {
-                group: [r.to_dict() for r in reasons] for group, reasons in self.reasons(lang=lang).items()
-            }
+            themes = self.themes(lang)
+            payload["themes"] = [{"code": t.code, "theme": t.theme, "contribution": t.contribution,
+                                  "share": t.share, "display_value": t.display_value} for t in themes]
+            reasons = self._explainer().reasons_from(themes, self.fields)
+            payload["reasons"] = {group: [r.to_dict() for r in items] for group, items in reasons.items()}
+            payload["principal_reasons"] = [r.to_dict() for r in principal_reasons(reasons, self.decision)]
             payload["fields"] = {k: _plain(v) for k, v in self.fields.items()}
         return payload
 
@@ -311,6 +300,7 @@ class ScoringService:
         self.threshold = float(decision["threshold"])
         self.review_band = (float(decision["review_low"]), float(decision["review_high"]))
         self.population = PopulationViews(artifact)
+        self.explainer = ThemeExplainer(self.feature_names, artifact.reference_sample)
         self._codec = ExplanationCodec(self.feature_names, self.feature_frame([{}], [None]).schema,
                                        artifact.categories, artifact.version)
 
@@ -457,6 +447,7 @@ class ScoringService:
             has_history=self.has_history(client_id),
             in_training_set=in_training_set,
             out_of_fold_probability=self.artifact.out_of_fold_probability(client_id) if in_training_set else None,
+            explainer=self.explainer,
         )
 
     def score(self, application: Mapping[str, Any], *, explain: bool = True,
@@ -574,14 +565,14 @@ class ScoringService:
             raise UnknownClient(client_id) from None
 
     def version_reasons(self, versions: Sequence[ClientVersion],
-                        lang: str = "fr") -> dict[int, dict[str, list[Reason]] | None]:
+                        lang: str = "fr") -> dict[int, dict[str, list[ThemeReason]] | None]:
         """For each version of one client, the principal reasons given for its decision when it
         was scored by the serving model and its explanation is stored (else None): what the
         advisor was shown, kept for audit and never recomputed here."""
         if not versions:
             return {}
         stored = self._require_store().explanations(versions[0].client_id, self.artifact.version)
-        reasons: dict[int, dict[str, list[Reason]] | None] = {}
+        reasons: dict[int, dict[str, list[ThemeReason]] | None] = {}
         for version in versions:
             explanation = stored.get(version.version) if version.model_version == self.artifact.version else None
             if explanation is None:

@@ -108,6 +108,11 @@ AGE_BANDS: tuple[tuple[str, float, float], ...] = (
 )
 # A group smaller than this gets its counts but no rates: a rate on a handful of people is noise.
 MIN_GROUP_SIZE = 30
+# The four-fifths rule (US EEOC Uniform Guidelines, used for credit by fair-lending reviews): a
+# group approved at under 80 % of the most-approved group's rate shows adverse impact.
+FOUR_FIFTHS = 0.8
+FOUR_FIFTHS_NOTE = ("A group whose approval rate is under 0.8 x the most-approved group's is flagged "
+                    "(four-fifths rule); the review band counts as not approved.")
 
 
 def age_band(age_years: np.ndarray) -> np.ndarray:
@@ -134,12 +139,15 @@ def fairness_by_group(groups: dict[str, np.ndarray], y_true: np.ndarray, probabi
                 per_group[level] = {"count": int(members.sum()), "too_small": True}
                 continue
             per_group[level] = group_metrics(y[members], p[members], review_low, review_high)
-        rates = [g["approval_rate"] for g in per_group.values() if not g.get("too_small")]
+        rates = {level: g["approval_rate"] for level, g in per_group.items() if not g.get("too_small")}
+        best = max(rates.values()) if rates else 0.0
         report[grouping] = {
             "groups": per_group,
             "approval_rate_ratio_min_over_max": (
-                float(min(rates) / max(rates)) if rates and max(rates) > 0 else None
+                float(min(rates.values()) / best) if rates and best > 0 else None
             ),
+            "below_four_fifths": sorted(level for level, rate in rates.items()
+                                        if best > 0 and rate < FOUR_FIFTHS * best),
             "min_group_size": MIN_GROUP_SIZE,
         }
     return report

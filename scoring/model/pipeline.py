@@ -19,6 +19,7 @@ import polars as pl
 
 from scoring import explain, reference
 from scoring.data import load_tables
+from scoring.feature_policy import EXCLUDED_COLUMNS, is_excluded, policy_summary
 from scoring.features import (
     FEATURE_PIPELINE_VERSION,
     KEY,
@@ -33,6 +34,7 @@ from scoring.features import (
 from scoring.model import calibration, performance, threshold, training
 from scoring.model.artifacts import OOF_PROBABILITY, TRAINING_CLIENTS_FILE, save_artifact
 from scoring.progress import StepReporter
+from scoring.schema import TABLES
 from scoring.truth import TRUTH_FILE, has_truth, oracle_auc
 
 OUT_OF_FOLD_NOTE = (
@@ -41,10 +43,11 @@ OUT_OF_FOLD_NOTE = (
 )
 
 
-# Attributes the law forbids a credit decision to rest on (EU Directive 2004/113/EC, Consumer
-# Credit Directive 2023/2225 art. 6, ECOA/Reg B): kept in the application record, never a
-# model input.
-PROTECTED_COLUMNS: tuple[str, ...] = ("CODE_GENDER",)
+# Sex is never a model input, even in the comparison run that measures what the feature policy
+# costs (EU Directive 2004/113/EC); the policy's other exclusions are measured against it.
+ALWAYS_EXCLUDED: tuple[str, ...] = ("CODE_GENDER",)
+# Age and what is derived from it: every card measures what they add to the policy's features.
+AGE_FEATURES: tuple[str, ...] = ("DAYS_BIRTH", "AGE_YEARS", "EMPLOYED_TO_AGE_RATIO")
 
 
 @dataclass(frozen=True)
@@ -53,19 +56,50 @@ class TrainingOptions:
     seed: int = 0
     threads: int | None = None
     reference_sample_size: int = reference.SAMPLE_SIZE
-    # Application columns left out of the model (the fairness report still groups by them).
-    protected_columns: tuple[str, ...] = PROTECTED_COLUMNS
+    # Application columns left out of the model (scoring/feature_policy.py; the fairness report
+    # still groups by some of them).
+    excluded_columns: tuple[str, ...] = EXCLUDED_COLUMNS
+    # Also cross-validate without the policy's exclusions and without age, to put their cost
+    # and contribution in the model card.
+    measure_policy: bool = True
 
 
-def model_feature_names(features: pl.DataFrame, protected_columns: tuple[str, ...]) -> list[str]:
-    """Every feature except the key, the target and the protected columns."""
-    unknown = [c for c in protected_columns if c not in features.columns]
+def model_feature_names(features: pl.DataFrame, excluded_columns: tuple[str, ...]) -> list[str]:
+    """Every feature except the key, the target and the excluded columns."""
+    application = {c.name for c in TABLES["application_train"].columns}
+    unknown = [c for c in excluded_columns if c not in application and c not in features.columns]
     if unknown:
         raise ValueError(
-            f"protected_columns: {', '.join(unknown)} is not an application column "
+            f"excluded_columns: {', '.join(unknown)} is not an application column "
             f"(n'est pas une colonne de la demande)"
         )
-    return [c for c in feature_names(features) if c not in protected_columns]
+    return [c for c in feature_names(features) if not is_excluded(c, excluded_columns)]
+
+
+def policy_measures(X_all: pd.DataFrame, policy_names: list[str], y: np.ndarray, folds: Any,
+                    params: dict[str, Any], candidate: str, policy_auc: float) -> dict[str, Any]:
+    """What the feature policy costs and what age would add, on the same folds and setting:
+    the CV AUC with every column but sex, and with the policy's features plus or minus age."""
+    without_exclusions = training.cross_validate(X_all, y, folds, params, candidates=[candidate])
+    age = [c for c in AGE_FEATURES if c in X_all.columns]
+    uses_age = any(c in policy_names for c in age)
+    other = ([c for c in policy_names if c not in age] if uses_age
+             else [*policy_names, *(c for c in age if c not in policy_names)])
+    counterpart = training.cross_validate(X_all[other], y, folds, params, candidates=[candidate]).auc_mean
+    with_age, without_age = (policy_auc, counterpart) if uses_age else (counterpart, policy_auc)
+    return {
+        "cv_auc_with_policy": policy_auc,
+        "cv_auc_without_exclusions": without_exclusions.auc_mean,
+        "auc_cost_of_exclusions": without_exclusions.auc_mean - policy_auc,
+        "uses_age": uses_age,
+        "cv_auc_with_age": with_age,
+        "cv_auc_without_age": without_age,
+        "auc_contribution_of_age": with_age - without_age,
+        "age_features": age,
+        "how": ("Same folds and setting as the shipped model: 'without exclusions' uses every "
+                "application column except sex; the age figures add the age features to the "
+                "policy's set (or drop them when the policy uses age)."),
+    }
 
 
 def select_shipped_model(full_cv: training.CrossValidationResult,
@@ -102,10 +136,13 @@ def select_shipped_model(full_cv: training.CrossValidationResult,
 
 
 def fairness_groups(features: pl.DataFrame) -> dict[str, np.ndarray]:
-    """The groupings the fairness report compares: gender and age band."""
+    """The groupings the fairness report compares: gender, age band and marital status (the
+    protected ones are measured, never used)."""
     groups = {"age_band": performance.age_band(features["AGE_YEARS"].to_numpy())}
     if "CODE_GENDER" in features.columns:
         groups = {"gender": features["CODE_GENDER"].fill_null("(missing)").to_numpy()} | groups
+    if "NAME_FAMILY_STATUS" in features.columns:
+        groups["family_status"] = features["NAME_FAMILY_STATUS"].fill_null("(missing)").to_numpy()
     return groups
 
 
@@ -162,7 +199,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         tables = load_tables(data_dir)
     with steps.step("Construction des variables / building features"):
         features, aggregates = build_feature_frame(tables)
-    names = model_feature_names(features, options.protected_columns)
+    names = model_feature_names(features, options.excluded_columns)
     X = model_matrix(features, names)
     y = features[TARGET].to_numpy().astype(int)
     train_ids = features[KEY].to_numpy()
@@ -195,6 +232,15 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
     else:
         cv = full_cv
     choice = threshold.choose_threshold(y, cv.out_of_fold)
+    measures = None
+    if options.measure_policy:
+        with steps.step("Coût de la politique des variables / cost of the feature policy",
+                        total=None):
+            all_names = model_feature_names(features, ALWAYS_EXCLUDED)
+            if selection["shipped"] == "xgboost_application":
+                all_names = [c for c in all_names if c in application_columns]
+            measures = policy_measures(model_matrix(features, all_names), list(names), y, folds,
+                                       params, cv.candidate, cv.auc_mean)
 
     with steps.step("Modèle final / final model"):
         rounds = training.final_rounds(cv)
@@ -269,12 +315,14 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
             "features": "all tables" if selection["shipped"] == "xgboost_all_tables"
             else "application only",
             "n_features": len(names),
-            "protected_columns_excluded": list(options.protected_columns),
+            "excluded_columns": [c for c in options.excluded_columns if c in features.columns],
         },
+        "feature_policy": {**policy_summary(), "measured": measures},
         "fairness": {
             "measured_on": OUT_OF_FOLD_NOTE,
             "approved_means": "granted (the review band goes to a person)",
-            "protected_columns_excluded": list(options.protected_columns),
+            "excluded_columns": [c for c in options.excluded_columns if c in features.columns],
+            "four_fifths_rule": performance.FOUR_FIFTHS_NOTE,
             **performance_report["fairness"],
         },
         "cv_auc": {
@@ -330,7 +378,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
             "data_sha256": data_hash,
             "seed": options.seed,
             "n_folds": options.n_folds,
-            "protected_columns": list(options.protected_columns),
+            "excluded_columns": list(options.excluded_columns),
             # XGBoost's histogram sums depend on the thread count: same threads, same model.
             "threads": params["nthread"],
             "code_version": code_version(),

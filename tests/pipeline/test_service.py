@@ -58,9 +58,9 @@ def test_reasons_are_labelled_and_signed(service, applications):
     reasons = score.reasons(count=3, lang="fr")
     assert all(r.contribution > 0 for r in reasons["raises_risk"])
     assert all(r.contribution < 0 for r in reasons["lowers_risk"])
-    assert all(r.label != r.feature and r.sentence for group in reasons.values() for r in group)
+    assert all(r.theme and r.code and r.sentence for group in reasons.values() for r in group)
     english = score.reasons(count=3, lang="en")
-    assert [r.feature for r in english["raises_risk"]] == [r.feature for r in reasons["raises_risk"]]
+    assert [r.code for r in english["raises_risk"]] == [r.code for r in reasons["raises_risk"]]
     assert score.by_source().sum() == pytest.approx(score.contributions.sum())
 
 

@@ -236,7 +236,7 @@ def test_gender_is_kept_in_the_application_but_never_reaches_the_model(trained_a
     assert "CODE_GENDER" not in artifact.feature_names
     assert "CODE_GENDER" not in artifact.categories
     card = json.loads((trained_artifact / "model_card.json").read_text())
-    assert card["model"]["protected_columns_excluded"] == ["CODE_GENDER"]
+    assert "CODE_GENDER" in card["model"]["excluded_columns"]
     application = synthetic_tables["application_train"].head(1).collect().to_dicts()[0]
     probabilities = []
     for gender in ("F", "M"):
@@ -246,17 +246,20 @@ def test_gender_is_kept_in_the_application_but_never_reaches_the_model(trained_a
     assert probabilities[0] == probabilities[1]
 
 
-def test_protected_columns_are_a_setting_and_an_unknown_one_is_named():
+def test_excluded_columns_are_a_setting_and_an_unknown_one_is_named():
     import polars as pl
 
-    from scoring.model.pipeline import PROTECTED_COLUMNS, TrainingOptions, model_feature_names
+    from scoring.feature_policy import EXCLUDED_COLUMNS
+    from scoring.model.pipeline import TrainingOptions, model_feature_names
 
-    assert TrainingOptions().protected_columns == PROTECTED_COLUMNS == ("CODE_GENDER",)
+    assert TrainingOptions().excluded_columns == EXCLUDED_COLUMNS
     frame = pl.DataFrame({"SK_ID_CURR": [1], "TARGET": [0], "CODE_GENDER": ["F"], "AGE_YEARS": [40.0],
                           "AMT_CREDIT": [1.0]})
     assert model_feature_names(frame, ("CODE_GENDER",)) == ["AGE_YEARS", "AMT_CREDIT"]
     assert model_feature_names(frame, ()) == ["CODE_GENDER", "AGE_YEARS", "AMT_CREDIT"]
     assert model_feature_names(frame, ("CODE_GENDER", "AGE_YEARS")) == ["AMT_CREDIT"]
+    # An engineered feature follows the column it is computed from.
+    assert model_feature_names(frame, ("CODE_GENDER", "DAYS_BIRTH")) == ["AMT_CREDIT"]
     with pytest.raises(ValueError, match="RELIGION"):
         model_feature_names(frame, ("RELIGION",))
 
