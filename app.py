@@ -13,23 +13,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask_openapi3 import Info, OpenAPI
+from flask_openapi3 import OpenAPI
 
 from api_routes import register_api
-from api_routes.auth import BEARER_SCHEME
-from api_routes.problems import pydantic_problem
+from api_routes.openapi import api_server
 from scoring.credentials import ensure_first_admin
 from scoring.service import ScoringService
 from scoring.settings import Settings
 from scoring.store import Store
 
 log = logging.getLogger("pret_a_depenser")
-
-API_DESCRIPTION = """API de score crédit « Prêt à dépenser » / credit-scoring API.
-
-Chaque route sauf `/api/health` demande un jeton (`Authorization: Bearer <jeton>`), créé par
-`credit-scoring tokens create --user NOM`. Les erreurs sont en `application/problem+json`.
-Every route but `/api/health` needs a bearer token; errors are `application/problem+json`."""
 
 
 def create_app(settings: Settings | None = None, *, dashboard: bool = True,
@@ -43,15 +36,7 @@ def create_app(settings: Settings | None = None, *, dashboard: bool = True,
         print(created, flush=True)
     service = ScoringService.from_artifact(settings.artifact_dir, store=store)
 
-    server = OpenAPI(
-        __name__,
-        info=Info(title="Prêt à dépenser — API de score", version=service.artifact.version,
-                  description=API_DESCRIPTION),
-        security_schemes=BEARER_SCHEME,
-        doc_prefix="/api/docs",
-        validation_error_status=422,
-        validation_error_callback=pydantic_problem,
-    )
+    server = api_server(__name__)
     server.secret_key = settings.resolved_secret_key()
     server.config.update(
         SESSION_COOKIE_HTTPONLY=True,

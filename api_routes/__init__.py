@@ -8,7 +8,6 @@ can create as many apps as they need.
 from __future__ import annotations
 
 import re
-from http import HTTPStatus
 from typing import Any
 
 import orjson
@@ -16,9 +15,22 @@ from flask import Response, g, request
 from flask_openapi3 import APIBlueprint, OpenAPI, Tag
 
 from api_routes import models
-from api_routes.auth import SECURITY, token_guard
-from api_routes.problems import problem, register_problem_handlers, request_lang, scoring_problem
-from scoring.errors import ScoringError
+from api_routes.auth import token_guard
+from api_routes.openapi import Operations
+from api_routes.problems import (
+    BAD_REQUEST,
+    PRECONDITION_FAILED,
+    PRECONDITION_REQUIRED,
+    UNAVAILABLE,
+    UNSUPPORTED_MEDIA_TYPE,
+    field_error,
+    problem,
+    register_problem_handlers,
+    request_lang,
+    scoring_problem,
+    scoring_problem_body,
+)
+from scoring.errors import FieldError, ScoringError
 from scoring.schema import label
 from scoring.service import ScoreItem, ScoringService
 from scoring.settings import Settings
@@ -34,19 +46,6 @@ system_tag = Tag(name="system", description="Santé et modèle / health and mode
 clients_tag = Tag(name="clients", description="Dossiers clients versionnés / versioned client records")
 scores_tag = Tag(name="scores", description="Scores, explications, simulations / scores, explanations, what-if")
 
-# Role each endpoint needs; None: no token (load balancers and uptime checks).
-ROLES: dict[str, str | None] = {
-    "health": None,
-    "patch_client": "advisor",
-}
-
-
-def problems(*statuses: int) -> dict[int, dict[str, Any]]:
-    """Documented error responses: RFC 9457 problem details, as the handlers send them."""
-    schema = models.Problem.model_json_schema()
-    return {status: {"description": HTTPStatus(status).phrase,
-                     "content": {"application/problem+json": {"schema": schema}}}
-            for status in statuses}
 
 
 def json_response(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -88,7 +87,8 @@ def _client_record(version: Any, lang: str) -> dict[str, Any]:
 
 def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -> APIBlueprint:
     api = APIBlueprint("api", __name__, url_prefix=API_PREFIX)
-    api.before_request(token_guard(service, ROLES))
+    route = Operations(api)
+    api.before_request(token_guard(service, route.roles))
 
     @api.before_request
     def _require_if_match() -> Response | None:
@@ -96,7 +96,8 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
         if request.method == "PATCH" and not request.headers.get("If-Match"):
             return problem(428, "Precondition required",
                            "En-tête If-Match obligatoire (l'ETag de GET /api/client/{id})." if request_lang() == "fr"
-                           else "If-Match header required (the ETag of GET /api/client/{id}).")
+                           else "If-Match header required (the ETag of GET /api/client/{id}).",
+                           kind=PRECONDITION_REQUIRED)
         return None
 
     @api.before_request
@@ -107,52 +108,55 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
             if not request.is_json:
                 return problem(415, "Unsupported media type",
                                "Corps JSON attendu (Content-Type: application/json)." if request_lang() == "fr"
-                               else "A JSON body is expected (Content-Type: application/json).")
+                               else "A JSON body is expected (Content-Type: application/json).",
+                               kind=UNSUPPORTED_MEDIA_TYPE)
             if request.get_json(silent=True) is None:
                 return problem(400, "Malformed JSON",
                                "Le corps de la requête n'est pas du JSON valide." if request_lang() == "fr"
-                               else "The request body is not valid JSON.")
+                               else "The request body is not valid JSON.", kind=BAD_REQUEST)
         return None
 
-    common = (400, 401, 403, 413, 415, 422)
+    @api.after_request
+    def _model_version(response: Response) -> Response:
+        # The contract's version is in the document; the model's travels with each answer.
+        response.headers["X-Model-Version"] = service.artifact.version
+        return response
 
-    @api.get("/health", tags=[system_tag], responses={200: models.Health},
-             summary="Le processus répond / the process answers")
+    @route("GET", "/health", operation_id="getHealth", tag=system_tag, ok=models.Health, role=None,
+           summary="Le processus répond / the process answers")
     def health() -> Response:
         return json_response({"status": "ok"})
 
-    @api.get("/ready", tags=[system_tag], security=SECURITY, responses={200: models.Ready, **problems(401, 503)})
+    @route("GET", "/ready", operation_id="getReady", tag=system_tag, ok=models.Ready, raises=(503,))
     def ready() -> Response:
         """Modèle chargé et base joignable / model loaded and store reachable."""
         if not service.store_reachable():
             return problem(503, "Service unavailable", "Base de clients injoignable." if request_lang() == "fr"
-                           else "Client store unreachable.")
+                           else "Client store unreachable.", kind=UNAVAILABLE)
         return json_response({"status": "ready", "model_version": service.artifact.version, "store": "ok"})
 
-    @api.get("/model", tags=[system_tag], security=SECURITY, responses={200: models.ModelResponse, **problems(*common)})
+    @route("GET", "/model", operation_id="getModel", tag=system_tag, ok=models.ModelResponse)
     def model(query: models.LangQuery) -> Response:
         """Carte du modèle, seuil, variables et importance globale / model card, threshold, features."""
         lang = query.lang or request_lang()
         return json_response({**service.model_overview(lang), "editable_fields": service.editable_fields(lang)})
 
-    @api.get("/clients", tags=[clients_tag], security=SECURITY,
-             responses={200: models.SearchResponse, **problems(*common)})
+    @route("GET", "/clients", operation_id="searchClients", tag=clients_tag, ok=models.SearchResponse)
     def search_clients(query: models.SearchQuery) -> Response:
         """Recherche paginée / paginated search by id prefix or a few fields."""
         total, hits = service.search(query.q, limit=query.limit, offset=query.offset)
         return json_response({"total": total, "limit": query.limit, "offset": query.offset,
                               "results": [h.to_dict() for h in hits]})
 
-    @api.get("/client/<int:client_id>", tags=[clients_tag], security=SECURITY,
-             responses={200: models.ClientRecord, **problems(*common, 404)})
+    @route("GET", "/client/<int:client_id>", operation_id="getClient", tag=clients_tag, ok=models.ClientRecord)
     def get_client(path: models.ClientPath, query: models.LangQuery) -> Response:
         """Champs actuels, version, ETag / current fields with labels, version and ETag."""
         current = service.client(path.client_id)
         return json_response(_client_record(current, query.lang or request_lang()),
                              headers={"ETag": etag(current.version)})
 
-    @api.patch("/client/<int:client_id>", tags=[clients_tag], security=SECURITY,
-               responses={200: models.PatchResponse, **problems(*common, 404, 412, 428)})
+    @route("PATCH", "/client/<int:client_id>", operation_id="patchClient", tag=clients_tag,
+           ok=models.PatchResponse, role="advisor")
     def patch_client(path: models.ClientPath, header: models.IfMatchHeader, body: models.PatchRequest) -> Response:
         """Modifier des champs éditables (If-Match obligatoire, rôle advisor) / edit fields."""
         lang = request_lang()
@@ -161,15 +165,16 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
         if matched is None:
             return problem(412, "Precondition failed",
                            f"If-Match illisible : {if_match[:40]!r} ; attendu \"v<version>\"." if lang == "fr"
-                           else f"Unreadable If-Match {if_match[:40]!r}; expected \"v<version>\".")
+                           else f"Unreadable If-Match {if_match[:40]!r}; expected \"v<version>\".",
+                           kind=PRECONDITION_FAILED)
         version, score = service.update_client(path.client_id, body.changes, expected_version=int(matched[1]),
                                                user=g.api_user, reason=body.reason)
         return json_response({"client_id": version.client_id, "version": version.version,
                               "changed_fields": version.to_dict()["changed_fields"],
                               "score": score.to_dict(lang)}, headers={"ETag": etag(version.version)})
 
-    @api.get("/client/<int:client_id>/history", tags=[clients_tag], security=SECURITY,
-             responses={200: models.History, **problems(*common, 404)})
+    @route("GET", "/client/<int:client_id>/history", operation_id="getClientHistory", tag=clients_tag,
+           ok=models.History)
     def client_history(path: models.ClientPath, query: models.LangQuery) -> Response:
         """Toutes les versions / every version: changes old → new, author, time, reason, score and,
         when stored for the serving model, the principal reasons given for its decision."""
@@ -182,20 +187,19 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
                 group: [r.to_dict() for r in items] for group, items in given.items()}})
         return json_response({"client_id": path.client_id, "versions": entries})
 
-    @api.get("/client/<int:client_id>/recourse", tags=[scores_tag], security=SECURITY,
-             responses={200: models.RecourseResponse, **problems(*common, 404)})
+    @route("GET", "/client/<int:client_id>/recourse", operation_id="getRecourse", tag=scores_tag,
+           ok=models.RecourseResponse)
     def client_recourse(path: models.ClientPath, query: models.LangQuery) -> Response:
         """Les plus petits changements qui mènent à un accord / smallest changes that lead to a grant."""
         return json_response(service.recourse(path.client_id).to_dict(query.lang or request_lang()))
 
-    @api.get("/score/<int:client_id>", tags=[scores_tag], security=SECURITY,
-             responses={200: models.Score, **problems(*common, 404)})
+    @route("GET", "/score/<int:client_id>", operation_id="getScore", tag=scores_tag, ok=models.Score)
     def score_client(path: models.ClientPath, query: models.ScoreQuery) -> Response:
         """Probabilité, décision, contributions et raisons / probability, decision, reasons."""
         score = service.score_client(path.client_id, explain=query.explain)
         return json_response(score.to_dict(query.lang or request_lang(), explain=query.explain))
 
-    @api.post("/score", tags=[scores_tag], security=SECURITY, responses={200: models.Score, **problems(*common, 404)})
+    @route("POST", "/score", operation_id="scoreWhatIf", tag=scores_tag, ok=models.Score, raises=(404,))
     def score_what_if(body: models.ScoreRequest, query: models.LangQuery) -> Response:
         """Simulation sans enregistrement / what-if for a stored client, or a new application."""
         item = ScoreItem(client_id=body.client_id, changes=body.changes, application=body.application,
@@ -205,27 +209,25 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
             return scoring_problem(outcome)
         return json_response(outcome.to_dict(query.lang or request_lang(), explain=body.explain))
 
-    @api.post("/score/batch", tags=[scores_tag], security=SECURITY,
-              responses={200: models.BatchResponse, **problems(*common)})
+    @route("POST", "/score/batch", operation_id="scoreBatch", tag=scores_tag, ok=models.BatchResponse)
     def score_batch(body: models.BatchRequest, query: models.LangQuery) -> Response:
         """Jusqu'à 1 000 demandes en un appel / up to 1,000 requests in one call (10 largest
-        contributions per client, the rest summed in other_contribution)."""
+        contributions per client, the rest summed in other_contribution). A request that fails is
+        a `Problem` in its item; the call itself succeeds."""
         lang = query.lang or request_lang()
         if len(body.items) > settings.batch_limit:
             return problem(422, "Invalid request",
                            f"items : {len(body.items)} demandes, {settings.batch_limit} au plus." if lang == "fr"
                            else f"items: {len(body.items)} requests, at most {settings.batch_limit}.",
-                           [{"field": "items", "value": len(body.items), "code": "range",
-                             "message": f"max {settings.batch_limit}"}])
+                           [field_error(FieldError("items", len(body.items), "range",
+                                                   f"items : {settings.batch_limit} demandes au plus",
+                                                   f"items: at most {settings.batch_limit} requests"), lang)])
         items = [ScoreItem(client_id=i.client_id, changes=i.changes, application=i.application,
                            new_client=i.new_client) for i in body.items]
         results = []
         for index, outcome in enumerate(service.score_requests(items, explain=body.explain)):
             if isinstance(outcome, ScoringError):
-                errors = [e.to_dict(lang) for e in getattr(outcome, "errors", [])] or None
-                results.append({"index": index, "error": {"type": "about:blank", "title": outcome.title_en,
-                                                          "status": outcome.status, "detail": outcome.message(lang),
-                                                          "errors": errors}})
+                results.append({"index": index, "error": scoring_problem_body(outcome, lang)})
             else:
                 results.append({"index": index, "score": outcome.to_dict(lang, explain=body.explain,
                                                                           top=BATCH_TOP_CONTRIBUTIONS)})

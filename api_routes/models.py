@@ -8,6 +8,7 @@ import functools
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 Decision = Literal["granted", "to_review", "refused"]
 Lang = Literal["fr", "en"]
@@ -75,14 +76,46 @@ class PatchRequest(Strict):
 
 
 # --- responses --------------------------------------------------------------------------------
-class Problem(BaseModel):
-    """RFC 9457 problem details."""
+class LocalizedText(BaseModel):
+    fr: str
+    en: str
 
-    type: str = "about:blank"
-    title: str
+
+class AcceptedValues(BaseModel):
+    """What a field accepts, from the scoring schema (present on unknown level and range errors)."""
+
+    type: Literal["integer", "number", "string"]
+    nullable: bool
+    levels: list[str] | SkipJsonSchema[None] = None
+    min: float | SkipJsonSchema[None] = None
+    max: float | SkipJsonSchema[None] = None
+    sentinel: int | SkipJsonSchema[None] = Field(default=None, description="a value that means missing (365243 days)")
+
+
+class FieldError(BaseModel):
+    """One rejected field or parameter."""
+
+    field: str = Field(description="the field, or the parameter's location (query.limit, body.items.0.client_id)")
+    value: str | int | float | bool | None = Field(description="the value given (long or nested values: their repr)")
+    code: str = Field(description="unknown_field, not_editable, missing, type, level, range, rule; for a "
+                                  "parameter or the body's shape, pydantic's error type (int_parsing, ...)")
+    message: str = Field(description="in the request's language")
+    messages: LocalizedText
+    accepted: AcceptedValues | SkipJsonSchema[None] = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details. Branch on `type`, a URI from the list in docs/api-changelog.md
+    (unknown-client, invalid-application, invalid-request, stale-version, precondition-required,
+    precondition-failed, forbidden, unauthenticated, too-large, unsupported-media-type, bad-request,
+    rate-limited, not-found, method-not-allowed, unavailable, internal-error, each under
+    https://pret-a-depenser.example/problems/); new types may be added in a minor version."""
+
+    type: str = Field(description="problem type URI; about:blank for an HTTP error with no type of its own")
+    title: str = Field(description="short English summary, the same for every problem of this type")
     status: int
-    detail: str
-    errors: list[dict[str, Any]] | None = None
+    detail: str = Field(description="what happened, in the request's language (fr by default, or en)")
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(default=None, description="422 only: one entry a field")
 
 
 class Health(BaseModel):
@@ -143,8 +176,9 @@ class Score(BaseModel):
 
 class BatchItem(BaseModel):
     index: int
-    score: Score | None = None
-    error: Problem | None = None
+    # Exactly one of the two.
+    score: Score | SkipJsonSchema[None] = None
+    error: Problem | SkipJsonSchema[None] = None
 
 
 class BatchResponse(BaseModel):

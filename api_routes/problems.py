@@ -1,20 +1,103 @@
-"""Every /api error as RFC 9457 `application/problem+json`: a title, a status, a detail that names
-the field; never HTML, never a stack trace."""
+"""Every /api error as RFC 9457 `application/problem+json`: a typed `type` URI a client can branch
+on, a title, a status, a detail that names the field; never HTML, never a stack trace.
+
+The problem types are a small registry (`PROBLEM_TYPES`), documented in docs/api-changelog.md
+and in the OpenAPI description of `Problem.type`. A client compares `type` with these URIs;
+titles and details are for people."""
 
 from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from scoring.errors import FieldError, InvalidApplication, ScoringError
+from scoring.errors import FieldError, Forbidden, InvalidApplication, ScoringError, StaleVersion, UnknownClient
 
 PROBLEM_JSON = "application/problem+json"
+# RFC 9457: the type is an identifier, which clients must not dereference. `.example` (RFC 2606)
+# says so plainly: no public host serves these pages; docs/api-changelog.md documents each one.
+PROBLEM_BASE = "https://pret-a-depenser.example/problems/"
 log = logging.getLogger("pret_a_depenser.api")
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """One kind of error: its URI, the status it goes with and when the API sends it."""
+
+    slug: str
+    status: int
+    title: str
+    when: str
+
+    @property
+    def uri(self) -> str:
+        return PROBLEM_BASE + self.slug
+
+
+BAD_REQUEST = ProblemType("bad-request", 400, "Malformed JSON", "the body is not valid JSON")
+UNAUTHENTICATED = ProblemType("unauthenticated", 401, "Unauthorized",
+                              "no bearer token, or an unknown or revoked one")
+FORBIDDEN = ProblemType("forbidden", 403, "Forbidden", "the token's role may not do this (edits need advisor)")
+NOT_FOUND = ProblemType("not-found", 404, "Not Found", "no such route under /api (or a path id that is not a number)")
+UNKNOWN_CLIENT = ProblemType("unknown-client", 404, "Unknown client", "no client has this id")
+METHOD_NOT_ALLOWED = ProblemType("method-not-allowed", 405, "Method Not Allowed", "the route exists, not this method")
+STALE_VERSION = ProblemType("stale-version", 412, "Stale version",
+                            "If-Match names an older version than the current one: reload, then retry")
+PRECONDITION_FAILED = ProblemType("precondition-failed", 412, "Precondition failed",
+                                  'If-Match cannot be read as a version ETag ("v3")')
+TOO_LARGE = ProblemType("too-large", 413, "Request Entity Too Large", "the body is over PAD_MAX_REQUEST_BYTES")
+UNSUPPORTED_MEDIA_TYPE = ProblemType("unsupported-media-type", 415, "Unsupported media type",
+                                     "a body that is not application/json")
+INVALID_REQUEST = ProblemType("invalid-request", 422, "Invalid request",
+                              "a parameter or the body's shape is wrong (type, range, unknown member); "
+                              "`errors` names each field")
+INVALID_APPLICATION = ProblemType("invalid-application", 422, "Invalid application",
+                                  "application fields the scoring contract refuses (unknown field, level, range, "
+                                  "cross-field rule, not editable); `errors` names each field and what is accepted")
+PRECONDITION_REQUIRED = ProblemType("precondition-required", 428, "Precondition required",
+                                    "an edit (PATCH) without If-Match")
+RATE_LIMITED = ProblemType("rate-limited", 429, "Too Many Requests",
+                           "too many requests from this caller; retry after the Retry-After header "
+                           "(reserved: no /api route sends it yet)")
+INTERNAL_ERROR = ProblemType("internal-error", 500, "Internal error", "a bug; it has been logged")
+UNAVAILABLE = ProblemType("unavailable", 503, "Service unavailable", "the client store cannot be reached")
+
+PROBLEM_TYPES: tuple[ProblemType, ...] = (
+    BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, UNKNOWN_CLIENT, METHOD_NOT_ALLOWED, STALE_VERSION,
+    PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INVALID_REQUEST, INVALID_APPLICATION,
+    PRECONDITION_REQUIRED, RATE_LIMITED, INTERNAL_ERROR, UNAVAILABLE,
+)
+# The type a status gets when the code that answers does not name a more precise one.
+_BY_STATUS: dict[int, ProblemType] = {
+    p.status: p for p in PROBLEM_TYPES
+    if p not in (UNKNOWN_CLIENT, STALE_VERSION, INVALID_APPLICATION)
+}
+# Each domain error's type. A new ScoringError subclass gets its own entry here (a test checks).
+SCORING_PROBLEMS: dict[type[ScoringError], ProblemType] = {
+    InvalidApplication: INVALID_APPLICATION,
+    UnknownClient: UNKNOWN_CLIENT,
+    StaleVersion: STALE_VERSION,
+    Forbidden: FORBIDDEN,
+}
+
+
+def problem_type_for(status: int, kind: ProblemType | None = None) -> str:
+    if kind is not None:
+        return kind.uri
+    found = _BY_STATUS.get(status)
+    return found.uri if found is not None else "about:blank"
+
+
+def scoring_problem_type(error: ScoringError) -> str:
+    for cls in type(error).__mro__:
+        if cls in SCORING_PROBLEMS:
+            return SCORING_PROBLEMS[cls].uri
+    return problem_type_for(error.status)
 
 
 def request_lang() -> str:
@@ -26,21 +109,39 @@ def request_lang() -> str:
     return best or "fr"
 
 
-def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
-            headers: dict[str, str] | None = None) -> Response:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def field_error(error: FieldError, lang: str) -> dict[str, Any]:
+    """The `FieldError` component: the message in the request's language, and both."""
+    return {**error.to_dict(lang), "messages": {"fr": error.message_fr, "en": error.message_en}}
+
+
+def problem_body(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
+                 *, kind: ProblemType | None = None, type_uri: str | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"type": type_uri or problem_type_for(status, kind), "title": title, "status": status,
+                            "detail": detail}
     if errors:
         body["errors"] = errors
+    return body
+
+
+def problem(status: int, title: str, detail: str, errors: list[dict[str, Any]] | None = None,
+            headers: dict[str, str] | None = None, *, kind: ProblemType | None = None) -> Response:
+    """A problem+json response; `kind` when the status alone does not say which problem it is."""
+    body = problem_body(status, title, detail, errors, kind=kind)
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
 
 
+def scoring_problem_body(error: ScoringError, lang: str) -> dict[str, Any]:
+    errors = [field_error(e, lang) for e in error.errors] if isinstance(error, InvalidApplication) else None
+    return problem_body(error.status, error.title_en, error.message(lang), errors,
+                        type_uri=scoring_problem_type(error))
+
+
 def scoring_problem(error: ScoringError) -> Response:
-    lang = request_lang()
-    errors = [e.to_dict(lang) for e in error.errors] if isinstance(error, InvalidApplication) else None
-    return problem(error.status, error.title_en, error.message(lang), errors)
+    body = scoring_problem_body(error, request_lang())
+    return Response(json.dumps(body, ensure_ascii=False), status=error.status, mimetype=PROBLEM_JSON)
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -61,7 +162,7 @@ def pydantic_problem(error: ValidationError) -> Response:
     detail_fr = "Requête invalide : " + " ; ".join(e.message_fr for e in field_errors[:5])
     detail_en = "Invalid request: " + "; ".join(e.message_en for e in field_errors[:5])
     return problem(422, "Invalid request", detail_fr if lang == "fr" else detail_en,
-                   [e.to_dict(lang) for e in field_errors])
+                   [field_error(e, lang) for e in field_errors], kind=INVALID_REQUEST)
 
 
 def register_problem_handlers(server: Flask, prefix: str = "/api") -> None:
