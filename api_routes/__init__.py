@@ -40,7 +40,7 @@ API_PREFIX = "/api"
 # A batch answer keeps each client's largest contributions (the rest summed): 1,000 clients × 178
 # contributions would be megabytes of JSON nobody reads.
 BATCH_TOP_CONTRIBUTIONS = 10
-_ETAG = re.compile(r'^\s*(?:W/)?"?v?(\d+)"?\s*$')
+_ETAG = re.compile(r'^\s*(?:W/)?"?v?([1-9]\d{0,17})"?\s*$')  # versions start at 1
 
 system_tag = Tag(name="system", description="Santé et modèle / health and model")
 clients_tag = Tag(name="clients", description="Dossiers clients versionnés / versioned client records")
@@ -127,7 +127,7 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
     def health() -> Response:
         return json_response({"status": "ok"})
 
-    @route("GET", "/ready", operation_id="getReady", tag=system_tag, ok=models.Ready, raises=(503,))
+    @route("GET", "/ready", operation_id="getReady", tag=system_tag, ok=models.Ready)
     def ready() -> Response:
         """Modèle chargé et base joignable / model loaded and store reachable."""
         if not service.store_reachable():

@@ -5,7 +5,8 @@
   `X-Model-Version` header of every /api response.
 - Each route is declared once with `Operations` (see `register_api`): an operation id that reads
   as a method name, a tag, the success model, the role it needs and the errors its own code
-  raises. The statuses that every route of its kind can give (a token: 401; a role above viewer:
+  raises. The statuses that every route of its kind can give (a token: 401, and 503 when the
+  store is down; a role above viewer:
   403; parameters: 422; a path id: 404; a body: 400, 413, 415; an edit: 412, 428) are added here,
   so a route documents the responses it can give and no others (tests/api/test_openapi_contract.py
   proves each one with a request).
@@ -67,7 +68,7 @@ def error_statuses(method: str, rule: str, role: str | None, has_parameters: boo
     checks in register_api, flask-openapi3's parameter validation, werkzeug's int converter)."""
     statuses = set(raises)
     if role is not None:
-        statuses.add(401)
+        statuses |= {401, 503}  # the token is looked up in the store
         if role != "viewer":  # every token is at least a viewer's
             statuses.add(403)
     if has_parameters:

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from scoring.errors import FieldError, Forbidden, InvalidApplication, ScoringError, StaleVersion, UnknownClient
@@ -65,7 +66,8 @@ RATE_LIMITED = ProblemType("rate-limited", 429, "Too Many Requests",
                            "too many requests from this caller; retry after the Retry-After header "
                            "(reserved: no /api route sends it yet)")
 INTERNAL_ERROR = ProblemType("internal-error", 500, "Internal error", "a bug; it has been logged")
-UNAVAILABLE = ProblemType("unavailable", 503, "Service unavailable", "the client store cannot be reached")
+UNAVAILABLE = ProblemType("unavailable", 503, "Service unavailable",
+                          "the client store cannot be reached (every route that checks a token needs it)")
 
 PROBLEM_TYPES: tuple[ProblemType, ...] = (
     BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, UNKNOWN_CLIENT, METHOD_NOT_ALLOWED, STALE_VERSION,
@@ -174,6 +176,15 @@ def register_problem_handlers(server: Flask, prefix: str = "/api") -> None:
     @server.errorhandler(ScoringError)
     def _scoring_error(error: ScoringError) -> Response:
         return scoring_problem(error)
+
+    @server.errorhandler(OperationalError)
+    def _store_unreachable(error: OperationalError) -> Any:
+        # The database is down or refuses connections: the caller may retry, it is not a bug.
+        log.warning("store unreachable on %s %s: %s", request.method, request.path, type(error.orig).__name__)
+        if not under_api():
+            raise error
+        return problem(503, "Service unavailable", "Base de clients injoignable ; réessayez." if request_lang() == "fr"
+                       else "Client store unreachable; retry later.", headers={"Retry-After": "5"}, kind=UNAVAILABLE)
 
     @server.errorhandler(HTTPException)
     def _http_error(error: HTTPException) -> Any:
