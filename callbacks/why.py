@@ -15,10 +15,11 @@ if TYPE_CHECKING:
 
 def register_callbacks(app: Dash, service: ScoringService) -> None:
     @app.callback(Output(ID("reasons-body"), "children"), Output(ID("charts"), "children"),
-                  Input(CLIENT("data"), "data"))
-    def render(data: dict[str, Any] | None) -> Any:
+                  Input(CLIENT("data"), "data"), Input(ID("analyst"), "value"))
+    def render(data: dict[str, Any] | None, analyst: bool | None = False) -> Any:
         if not data:
             return None, None
         lang = data["lang"]
         return reasons_block(data["score"], lang), why_charts(data["score"],
-                                                              service.population.global_importance(lang), lang)
+                                                              service.population.global_importance(lang), lang,
+                                                              analyst=bool(analyst))

@@ -191,10 +191,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_reasons": ("Aucun facteur ne pèse nettement.", "No factor weighs clearly."),
     "waterfall_title": ("Ce qui fait monter (▶) ou baisser (◀) le risque de ce client",
                         "What raises (▶) or lowers (◀) this client's risk"),
+    "waterfall_title_themes": ("Ce qui fait monter (▶) ou baisser (◀) le risque de ce client, par thème",
+                               "What raises (▶) or lowers (◀) this client's risk, by theme"),
+    "analyst_detail": ("Détail analyste : par variable du modèle", "Analyst detail: by model feature"),
     "waterfall_axis": ("Probabilité de défaut (échelle log.)", "Probability of default (log scale)"),
     "waterfall_start": ("Client moyen", "Average client"),
     "waterfall_end": ("Ce client", "This client"),
     "waterfall_others": ("{n} autres facteurs", "{n} other factors"),
+    "waterfall_other_themes": ("{n} autres thèmes", "{n} other themes"),
     "waterfall_aria": (
         "Graphique en cascade : partant du client moyen ({base}), les facteurs amènent ce client à {p}. "
         "Le plus fort : {top}.",

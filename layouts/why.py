@@ -33,25 +33,36 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def waterfall_data(score: dict[str, Any], top: int = TOP_FEATURES) -> dict[str, Any]:
-    """Top contributions by size plus one bar for the rest, from the base value to the client."""
-    contributions = sorted(score["contributions"], key=lambda c: -abs(c["contribution"]))
-    head, tail = contributions[:top], contributions[top:]
+def _items(score: dict[str, Any], by: str) -> tuple[list[dict[str, Any]], float, int]:
+    """The bars to draw (label, display value, contribution), what the payload left out as one
+    sum, and how many items that sum holds."""
+    if by == "theme" and score.get("themes"):
+        return ([{"feature": t["code"], "label": t["theme"], "display_value": t.get("display_value") or "",
+                  "contribution": t["contribution"]} for t in score["themes"]], 0.0, 0)
     # A score sent with its largest contributions only carries the rest as one sum.
-    others = float(score.get("other_contribution") or 0.0)
+    return (list(score["contributions"]), float(score.get("other_contribution") or 0.0),
+            int(score.get("other_count") or 0))
+
+
+def waterfall_data(score: dict[str, Any], top: int = TOP_FEATURES, by: str = "feature") -> dict[str, Any]:
+    """Top contributions by size (by reason theme or by model feature) plus one bar for the rest,
+    from the base value to the client."""
+    items, others, other_count = _items(score, by)
+    contributions = sorted(items, key=lambda c: -abs(c["contribution"]))
+    head, tail = contributions[:top], contributions[top:]
     rest = float(sum(c["contribution"] for c in tail)) + others
-    return {"head": head, "rest": rest, "n_rest": len(tail) + int(score.get("other_count") or 0),
+    return {"head": head, "rest": rest, "n_rest": len(tail) + other_count,
             "base": float(score["base_value"]),
             "end": float(score["base_value"]) + sum(c["contribution"] for c in contributions) + others}
 
 
-def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEATURES) -> Fig:
+def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEATURES, by: str = "feature") -> Fig:
     """Horizontal waterfall in log-odds, read on a probability axis.
 
     SHAP values add up in log-odds; an axis in log-odds would mean nothing to a client, so the
     ticks are placed at log-odds positions but labelled with the probabilities they stand for.
     """
-    data = waterfall_data(score, top)
+    data = waterfall_data(score, top, by)
     # The axis spans every running total, with room for the text outside the bars.
     running = [data["base"]]
     for item in data["head"]:
@@ -67,12 +78,13 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
     values = [data["base"] - low]
     texts = [percent(_sigmoid(data["base"]), lang)]
     for item in data["head"]:
-        labels.append(f"{_short(item['label'])} = {item['display_value']}")
+        labels.append(f"{_short(item['label'])} = {item['display_value']}" if item["display_value"]
+                      else _short(item["label"]))
         measures.append("relative")
         values.append(float(item["contribution"]))
         texts.append("▶" if item["contribution"] > 0 else "◀")
     if data["n_rest"]:
-        labels.append(tr("waterfall_others", lang, n=data["n_rest"]))
+        labels.append(tr("waterfall_others" if by == "feature" else "waterfall_other_themes", lang, n=data["n_rest"]))
         measures.append("relative")
         values.append(data["rest"])
         texts.append("▶" if data["rest"] > 0 else "◀")
@@ -118,8 +130,8 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
     return figure
 
 
-def waterfall_description(score: dict[str, Any], lang: str = "fr") -> str:
-    data = waterfall_data(score, 1)
+def waterfall_description(score: dict[str, Any], lang: str = "fr", by: str = "feature") -> str:
+    data = waterfall_data(score, 1, by)
     top = data["head"][0] if data["head"] else None
     top_text = (f"{top['label']} = {top['display_value']} "
                 f"({tr('raises' if top['contribution'] > 0 else 'lowers', lang)})") if top else "—"
@@ -163,8 +175,7 @@ def reasons_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
         sep = " : " if lang == "fr" else ": "
         return f"{reason['label']}{sep}{reason.get('display_value', '')} — {effect}."
 
-    return dbc.Row(
-        [
+    columns = [
             dbc.Col([
                 html.H3(tr("reasons_title", lang), className="h6"),
                 html.Ul([html.Li([html.Span("▲ ", className="icon-up", **{"aria-hidden": "true"}), sentence(r)])
@@ -177,21 +188,28 @@ def reasons_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
                          for r in lowering], id=ID("favourable"), className="reasons list-unstyled mb-0")
                 if lowering else html.P(tr("no_reasons", lang)),
             ], md=6),
-        ],
-        className="g-3 reasons-row",
-    )
+    ]
+    # A grant is explained by what speaks for the client first.
+    if score.get("decision") == "granted":
+        columns.reverse()
+    return dbc.Row(columns, className="g-3 reasons-row")
 
 
-def why_charts(score: dict[str, Any], importance: list[dict[str, Any]], lang: str = "fr") -> dbc.Row:
-    # Bold in the global ranking: this client's five strongest factors, whichever their direction.
+def why_charts(score: dict[str, Any], importance: list[dict[str, Any]], lang: str = "fr",
+               analyst: bool = False) -> dbc.Row:
+    """The waterfall by reason theme (what the advisor says), or by model feature for an analyst."""
+    by = "feature" if analyst or not score.get("themes") else "theme"
+    # Bold in the global ranking: this client's five strongest features, whichever their direction.
     client_features = {c["feature"] for c in waterfall_data(score, 5)["head"]}
     top_global = importance[0]["label"] if importance else "—"
     return dbc.Row(
         [
             dbc.Col(
                 [
-                    html.H3(tr("waterfall_title", lang), className="h6"),
-                    chart(ID("waterfall"), waterfall_figure(score, lang), waterfall_description(score, lang)),
+                    html.H3(tr("waterfall_title" if by == "feature" else "waterfall_title_themes", lang),
+                            className="h6"),
+                    chart(ID("waterfall"), waterfall_figure(score, lang, by=by),
+                          waterfall_description(score, lang, by)),
                 ],
                 xl=7,
             ),
@@ -215,6 +233,8 @@ def why_panel(lang: str = "fr", score: dict[str, Any] | None = None) -> html.Sec
         [
             html.H2(tr("why_title", lang), className="h4", id=ID("heading")),
             html.Div(reasons_block(score, lang) if score else html.P(tr("loading", lang)), id=ID("reasons-body")),
+            dbc.Switch(id=ID("analyst"), label=tr("analyst_detail", lang), value=False,
+                       className="small mt-2 mb-0"),
             html.Div(id=ID("charts")),
         ],
         id="section-why", className="panel", **{"aria-labelledby": ID("heading")},

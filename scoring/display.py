@@ -121,8 +121,12 @@ def format_level(level: str, lang: str = "fr") -> str:
     return (_LEVEL_LABELS_FR if lang == "fr" else _LEVEL_LABELS_EN).get(level, level)
 
 
+_MONEY_FEATURES = frozenset({"INCOME_PER_FAMILY_MEMBER", "CC_CREDIT_LIMIT_MAX", "BUREAU_ACTIVE_DEBT_SUM",
+                              "BUREAU_ACTIVE_CREDIT_SUM", "BUREAU_ACTIVE_ANNUITY_SUM", "PREV_APPROVED_CREDIT_SUM"})
+
+
 def is_money(feature: str) -> bool:
-    return "AMT_" in feature or feature in {"INCOME_PER_FAMILY_MEMBER", "CC_CREDIT_LIMIT_MAX"}
+    return "AMT_" in feature or feature in _MONEY_FEATURES
 
 
 def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) -> str:
@@ -155,6 +159,8 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
         return f"{_number(number, 0, lang)} {'ans' if lang == 'fr' else 'years'}"
     if feature in _PERCENT_FEATURES or "_SHARE" in feature:
         return f"{_number(number * 100, 1, lang)}\u00a0%"
+    if feature == "CREDIT_TO_ANNUITY_RATIO":  # a number of payments: one decimal is enough
+        return _number(number, 1, lang)
     if feature.startswith(_SCORE_FEATURES_PREFIX) or feature.endswith(("_RATIO", "_MEAN")):
         return _number(number, 2, lang)
     if number.is_integer():

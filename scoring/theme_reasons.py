@@ -132,7 +132,10 @@ class ThemeExplainer:
         if name is None or (is_missing(value) and not pensioner):
             fact = theme.text("missing", lang)
         elif theme.zero is not None and not isinstance(value, str) and value == 0:
-            fact, comparison = theme.text("zero", lang), ""
+            comparison = ""
+            # "No overdue amount" cannot be read out as what raises the risk: the rest of the
+            # theme does (analyst detail shows which features); say the theme and its source.
+            fact = theme.text("zero", lang) if total <= 0 else self._generic(theme, lang)
         else:
             named = _Values(self, row, fields, lang)
             named["value"] = shown
@@ -148,6 +151,13 @@ class ThemeExplainer:
         return ThemeReason(theme.code, theme.text("name", lang), contribution, 0.0, name, value, shown,
                            fact if not comparison else f"{fact}{' ; ' if lang == 'fr' else '; '}{comparison}",
                            features)
+
+    @staticmethod
+    def _generic(theme: Theme, lang: str) -> str:
+        name, source = theme.text("name", lang), theme.text("source", lang)
+        if lang == "fr":
+            return f"{name} : les informations de votre dossier sur ce point (source : {source})"
+        return f"{name}: the information in your file on this point (source: {source})"
 
     def explain(self, contribution_values: np.ndarray, feature_row: Sequence[Any], fields: Mapping[str, Any],
                 lang: str = "fr") -> list[ThemeReason]:

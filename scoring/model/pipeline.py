@@ -259,6 +259,10 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         # Out of fold: the final model has seen these clients' outcomes, and its own
         # probabilities for them would make every "clients like this one" view look prescient.
         sample["PROBABILITY_OF_DEFAULT"] = cv.out_of_fold[sample_idx]
+        # The date of birth is no model input, but the dashboard's "similar clients" filter
+        # compares a client with others of the same age band.
+        if "DAYS_BIRTH" not in sample.columns and "DAYS_BIRTH" in features.columns:
+            sample["DAYS_BIRTH"] = features["DAYS_BIRTH"].to_numpy()[sample_idx]
     training_clients = pd.DataFrame(
         {KEY: train_ids, TARGET: y, OOF_PROBABILITY: cv.out_of_fold}
     )

@@ -142,7 +142,7 @@ def test_an_edit_creates_a_version_with_its_score_and_history(world: ApiWorld) -
     assert history[1]["reasons"] == body["score"]["reasons"] and history[0]["reasons"] is None
     english = world.client.get(f"{url}/history?lang=en", headers=world.headers("viewer")).get_json()["versions"]
     sentences = [r["sentence"] for group in english[1]["reasons"].values() for r in group]
-    assert sentences and all(s.endswith("the estimated risk.") for s in sentences)
+    assert sentences and all(s.endswith("estimated risk compared with the average client.") for s in sentences)
     rescored = world.client.get(f"/api/score/{client_id}?explain=false", headers=world.headers("viewer"))
     assert rescored.get_json()["probability_of_default"] == pytest.approx(history[1]["probability_of_default"])
 

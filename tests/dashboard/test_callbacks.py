@@ -152,7 +152,7 @@ def test_decision_and_reasons_come_with_the_page_before_any_chart(dashboard: Das
     page = open_page(advisor, f"/client/{dashboard.client_ids[3]}")["shell-page"]["children"]
     decision = text_of(find(page, "gauge-decision")["props"]["children"])
     assert any(word in decision for word in ("ACCORDÉ", "À REVOIR", "REFUSÉ"))
-    assert "augmente le risque" in text_of(find(page, "why-reasons-body")["props"]["children"])
+    assert "augmente votre risque estimé" in text_of(find(page, "why-reasons-body")["props"]["children"])
     assert find(page, "gauge-figure") is None  # the chart follows from its callback
 
 
@@ -207,12 +207,12 @@ def test_bivariate_panel_draws_the_chosen_axes(dashboard: Dashboard, advisor: Da
     data = load(advisor, dashboard.client_ids[2])
     body = response_of(advisor.call(
         [("bivariate-body", "children")],
-        [("bivariate-x", "value", "AMT_CREDIT"), ("bivariate-y", "value", "DAYS_BIRTH"),
+        [("bivariate-x", "value", "AMT_CREDIT"), ("bivariate-y", "value", "DAYS_EMPLOYED"),
          ("bivariate-color", "value", "risk"), ("client-data", "data", data)],
         [("shell-url", "search", "")]))
     serialised = json.dumps(body, ensure_ascii=False)
     assert "Montant du crédit" in serialised
-    assert "(années)" in serialised  # days of birth drawn as years, not negative days
+    assert "(années)" in serialised  # days employed drawn as years, not negative days
     assert "\"scatter\"" in serialised
 
 

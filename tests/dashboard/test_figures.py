@@ -166,7 +166,7 @@ def test_every_panel_figure_is_valid_plotly(trained_artifact_views: Any) -> None
         go.Figure(distribution_figure(views.distribution("NAME_INCOME_TYPE", "Working", None, lang), None, lang))
         go.Figure(bivariate_figure(views.bivariate("AMT_CREDIT", "NAME_INCOME_TYPE", "outcome", lang),
                                    300000.0, "Working", lang))
-        go.Figure(bivariate_figure(views.bivariate("AMT_CREDIT", "DAYS_BIRTH", "risk", lang), 1.0, 40.0, lang))
+        go.Figure(bivariate_figure(views.bivariate("AMT_CREDIT", "DAYS_EMPLOYED", "risk", lang), 1.0, 4.0, lang))
         go.Figure(before_after_figure(make_score(), make_score(0.03, "granted"), lang))
         versions = [{"version": v, "probability_of_default": p, "created_at": "2026-11-25T07:00:00+00:00"}
                     for v, p in ((1, 0.1), (2, 0.05))]

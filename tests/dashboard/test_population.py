@@ -27,10 +27,11 @@ def test_feature_options_cover_every_feature_sorted_by_label_ignoring_accents(vi
     options = views.feature_options("fr")
     assert {o["value"] for o in options} == set(views.feature_names)
     labels = [o["label"] for o in options]
-    age = next(o["label"] for o in options if o["value"] == "AGE_YEARS")
-    assert age.startswith("Âge")
-    # "Âge" sorts among the A's, not after "Z".
-    assert labels.index(age) < len(labels) // 2
+    due = next(o["label"] for o in options if o["value"] == "BUREAU_DAYS_ENDDATE_MAX")
+    assert due.startswith("Échéance")
+    # "Échéance" sorts among the E's, not after "Z".
+    assert labels.index(due) < len(labels) // 2
+    assert all(not label.startswith(("F", "G", "H")) for label in labels[:labels.index(due)])
 
 
 def test_percentile_is_the_share_of_reference_clients_below(views: PopulationViews) -> None:
@@ -66,11 +67,11 @@ def test_similar_clients_filter_keeps_only_the_same_income_type_and_age_band(vie
 
 
 def test_day_counts_are_shown_in_years(views: PopulationViews) -> None:
-    view = views.distribution("DAYS_BIRTH", -36.5 * DAYS_PER_YEAR)
-    assert view["client_value"] == pytest.approx(36.5)
-    assert min(view["centers"]) > 15 and max(view["centers"]) < 80
+    view = views.distribution("DAYS_EMPLOYED", -6.5 * DAYS_PER_YEAR)
+    assert view["client_value"] == pytest.approx(6.5)
+    assert min(view["centers"]) >= 0 and max(view["centers"]) < 60
     assert "années" in view["axis_title"] and "jours" not in view["axis_title"]
-    assert axis_title("DAYS_BIRTH", "en").endswith("(years)")
+    assert axis_title("DAYS_EMPLOYED", "en").endswith("(years)")
 
 
 def test_categorical_feature_gives_levels_with_default_rates(views: PopulationViews) -> None:
@@ -90,12 +91,12 @@ def test_unknown_feature_and_unknown_filter_are_named_in_the_error(views: Popula
 
 
 def test_bivariate_returns_aligned_arrays_from_the_reference_sample(views: PopulationViews) -> None:
-    data = views.bivariate("AMT_CREDIT", "DAYS_BIRTH", color_by="risk")
+    data = views.bivariate("AMT_CREDIT", "DAYS_EMPLOYED", color_by="risk")
     n = data["n_points"]
     assert 0 < n <= min(BIVARIATE_MAX_POINTS, len(views.sample))
     assert len(data["x_values"]) == len(data["y_values"]) == len(data["outcome"]) == len(data["probability"]) == n
     assert set(data["outcome"]) <= {0, 1}
-    assert all(0 < y < 100 for y in data["y_values"])  # ages in years
+    assert all(0 <= y < 100 for y in data["y_values"])  # years employed
     assert n + data["n_missing"] == len(views.sample)
 
 
