@@ -137,12 +137,29 @@ class Contribution(BaseModel):
 
 
 class Reason(Contribution):
+    """One principal reason: a reason theme (scoring/themes.py) with its stable code, the value it
+    states (`feature`, `value`, `display_value`), its sentence, and the features inside it."""
+
+    code: str
+    theme: str
+    share: float
     sentence: str
+    features: list[Contribution]
 
 
 class Reasons(BaseModel):
     raises_risk: list[Reason]
     lowers_risk: list[Reason]
+
+
+class ThemeContribution(BaseModel):
+    """A reason theme's contribution (log-odds): the exact sum of its features' contributions."""
+
+    code: str
+    theme: str
+    contribution: float
+    share: float
+    display_value: str
 
 
 class OutOfPopulationWarning(BaseModel):
@@ -170,7 +187,9 @@ class Score(BaseModel):
     base_value: float | None = None
     contributions: list[Contribution] | None = None
     other_contribution: float | None = None
+    themes: list[ThemeContribution] | None = None
     reasons: Reasons | None = None
+    principal_reasons: list[Reason] | None = None
     fields: dict[str, Any] | None = None
 
 

@@ -46,7 +46,7 @@ class ThemeReason:
     theme: str  # its name, in the language asked for
     contribution: float  # log-odds, the sum of its features' contributions; > 0 raises the risk
     share: float  # of everything pushing the risk the same way (0-1)
-    feature: str | None  # the feature whose value the sentence states
+    feature: str  # the feature whose value the sentence states
     value: Any
     display_value: str
     sentence: str
@@ -124,6 +124,8 @@ class ThemeExplainer:
         theme, contribution = self.themes[i], float(total)
         position = self.key_position[i]
         name = self.feature_names[position] if position is not None else None
+        # Without a key feature in this model the reason still names one: its largest member.
+        named_feature = name or self.feature_names[int(self.members[i][np.argmax(np.abs(values[self.members[i]]))])]
         value = _plain(row[position]) if position is not None else None
         raw = fields.get(name) if name else None
         shown = _formatted(name, value, lang, raw) if name else ""
@@ -148,7 +150,7 @@ class ThemeExplainer:
              "contribution": float(values[p])}
             for p in members[np.argsort(-np.abs(values[members]), kind="stable")]
         )
-        return ThemeReason(theme.code, theme.text("name", lang), contribution, 0.0, name, value, shown,
+        return ThemeReason(theme.code, theme.text("name", lang), contribution, 0.0, named_feature, value, shown,
                            fact if not comparison else f"{fact}{' ; ' if lang == 'fr' else '; '}{comparison}",
                            features)
 
