@@ -5,13 +5,28 @@ OpenAPI 3 document. Application fields stay a free mapping here: `scoring.valida
 from __future__ import annotations
 
 import functools
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-Decision = Literal["granted", "to_review", "refused"]
-Lang = Literal["fr", "en"]
+
+# Enums, not Literals: each becomes one named schema, so a generated client has one `Decision`
+# and one `Lang` type instead of one per field (ScoreDecision, ClientRecordDecisionType0, ...).
+class Decision(StrEnum):
+    """The model's recommendation."""
+
+    granted = "granted"
+    to_review = "to_review"
+    refused = "refused"
+
+
+class Lang(StrEnum):
+    """Language of labels, sentences and problem details."""
+
+    fr = "fr"
+    en = "en"
 
 
 class CachedSchema(BaseModel):
@@ -34,7 +49,10 @@ class ClientPath(Strict):
 
 
 class LangQuery(Strict):
-    lang: Lang | None = Field(default=None, description="fr (default) or en; else Accept-Language")
+    # The routes read plain "fr" / "en".
+    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+    lang: Lang | SkipJsonSchema[None] = Field(default=None, description="fr (default) or en; else Accept-Language")
 
 
 class IfMatchHeader(CachedSchema):

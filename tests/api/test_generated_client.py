@@ -98,7 +98,7 @@ def test_a_generated_client_searches_scores_simulates_and_edits(sdk: SimpleNames
     assert isinstance(stale, models.Problem) and stale.status == 412
     assert stale.type_.endswith("/stale-version") and "version 2" in stale.detail
 
-    unknown = sdk.get_score.sync(1, client=viewer, lang=models.GetScoreLangType0.EN)
+    unknown = sdk.get_score.sync(1, client=viewer, lang=models.Lang.EN)
     assert isinstance(unknown, models.Problem) and unknown.status == 404
     assert unknown.type_.endswith("/unknown-client") and unknown.detail == "No client has the id 1."
 
