@@ -292,12 +292,35 @@ class SearchResponse(BaseModel):
 
 
 class RecourseOption(BaseModel):
-    kind: Literal["amount", "goods_price", "term"]
+    """One way to a better decision: `now` (the offer: amount, term, down payment or goods price;
+    `changes` applied through `scoreWhatIf` give exactly this probability) or `over_time` (a change
+    of the client's history, rescored through the side-table aggregates in `history_changes`)."""
+
+    kind: Literal["now", "over_time"]
+    levers: list[str]
     changes: dict[str, float]
+    history_changes: dict[str, Any]
+    term_months: float | None = None
     description: str
     probability_of_default: float
     decision: Decision
     decision_label: str
+
+
+class LoanTerms(BaseModel):
+    amount: float
+    monthly_payment: float
+    goods_price: float | None = None
+    term_months: float
+    annual_rate: float
+    rate_note: str
+
+
+class RecourseBounds(BaseModel):
+    annual_rate: float
+    min_amount_share: float
+    max_term_months: int
+    min_term_months: int
 
 
 class RecourseResponse(BaseModel):
@@ -305,6 +328,8 @@ class RecourseResponse(BaseModel):
     decision: Decision
     probability_of_default: float
     message: str
+    terms: LoanTerms | None = None
+    bounds: RecourseBounds | None = None
     options: list[RecourseOption]
 
 

@@ -14,8 +14,10 @@ from callbacks.navigation import lang_from_search
 from layouts import shell
 from layouts.client_page import ID as CLIENT
 from layouts.common import tr
-from layouts.edit import ID, changes_from_form, edit_form, simulation_result
+from layouts.edit import ID, changes_from_form, edit_form, form_term, simulation_result
+from scoring.display import format_money
 from scoring.errors import Forbidden, InvalidApplication, ScoringError, StaleVersion
+from scoring.offers import current_terms, form_changes
 
 if TYPE_CHECKING:
     from scoring.service import ScoringService
@@ -48,7 +50,9 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
         if not data:
             return None
         lang = data["lang"]
-        return edit_form(service.editable_fields(lang), data["score"].get("fields") or {}, lang)
+        terms = current_terms(data["score"].get("fields") or {}, service.offer_policy)
+        shown = None if terms is None else {"term_months": terms.term_months, "rate_note": terms.rate_note(lang)}
+        return edit_form(service.editable_fields(lang), data["score"].get("fields") or {}, lang, shown)
 
     @app.callback(
         Output(ID("result"), "children"),
@@ -72,7 +76,12 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return no_update, no_update, clear, no_update
         client_id = int(data["client_id"])
         fields = data["score"].get("fields") or {}
-        changes = changes_from_form(service.editable_fields(lang), ids, values, fields)
+        # The one offer model: a new amount or term comes with its recomputed payment, as in
+        # the recourse options (a typed payment is kept as typed).
+        changes, recomputed = form_changes(current_terms(fields, service.offer_policy),
+                                           changes_from_form(service.editable_fields(lang), ids, values, fields),
+                                           form_term(ids, values))
+        payment = format_money(changes["AMT_ANNUITY"], lang) if recomputed else None
         saving = ctx.triggered_id == ID("save")
         if not changes:
             return no_update, _alert(tr("no_change", lang), "secondary"), clear, no_update
@@ -81,7 +90,7 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
                 # Both sides in full (the page's store only holds the largest contributions).
                 before = service.score_client(client_id).to_dict(lang)
                 after = service.what_if(client_id, changes).to_dict(lang)
-                return simulation_result(before, after, lang), None, clear, no_update
+                return simulation_result(before, after, lang, payment), None, clear, no_update
             user = current_user(service)
             if user is None or not user.can("advisor"):
                 return no_update, _alert(tr("viewer_cannot_save", lang), "warning"), clear, no_update
@@ -103,5 +112,5 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return no_update, _alert(error.message(lang), "danger"), clear, no_update
         after = after_score.to_dict(lang)
         result = html.Div([_alert(tr("saved", lang, version=version.version), "success"),
-                           simulation_result(before, after, lang)])
+                           simulation_result(before, after, lang, payment)])
         return result, None, clear, client_data(service, client_id, lang)

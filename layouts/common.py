@@ -298,6 +298,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "before_after_aria": ("Avant : {before}. Après : {after}.", "Before: {before}. After: {after}."),
     "changed_contributions": ("Facteurs dont l'effet change le plus", "Factors whose effect changes most"),
     "edit_years_hint": ("en années", "in years"),
+    "edit_term": ("Durée du prêt (mois)", "Loan term (months)"),
+    "payment_recomputed": ("Échéance mensuelle recalculée pour ce montant et cette durée : {payment}.",
+                           "Monthly payment recomputed for this amount and term: {payment}."),
     "edit_pensioner_hint": ("sans emploi salarié (retraité)", "no salaried job (pensioner)"),
     # recourse
     "recourse_title": ("Qu'est-ce qui changerait la décision ?", "What would change the decision?"),

@@ -120,7 +120,32 @@ def _input(spec: dict[str, Any], value: Any, lang: str, raw: Any = None) -> Any:
                      step=1 if spec.get("type") == "integer" else "any", debounce=True)
 
 
-def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "fr") -> html.Div:
+TERM_FIELD = "TERM_MONTHS"  # not an application column: the offer model's term (scoring.offers)
+
+
+def term_input(terms: dict[str, Any] | None, lang: str) -> Any:
+    """The loan's term in months: changing it (or the amount) recomputes the payment."""
+    if not terms:
+        return None
+    return dbc.Col(html.Div([
+        dbc.Label(tr("edit_term", lang), html_for=_html_id(TERM_FIELD), className="small mb-0"),
+        dbc.Input(id=field_id(TERM_FIELD), type="number", value=round(float(terms["term_months"]), 1), min=1,
+                  max=600, step=1, debounce=True),
+        html.Div(terms.get("rate_note") or "", className="small text-muted-strong"),
+        html.Div(id=feedback_id(TERM_FIELD), className="field-error small", role="alert"),
+    ], className="mb-2"), md=6, xl=4)
+
+
+def form_term(ids: list[dict[str, str]], values: list[Any]) -> float | None:
+    """The term typed in the form, if any."""
+    for component_id, value in zip(ids, values, strict=True):
+        if component_id.get("field") == TERM_FIELD and isinstance(value, int | float) and value > 0:
+            return float(value)
+    return None
+
+
+def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "fr",
+              terms: dict[str, Any] | None = None) -> html.Div:
     columns = []
     for spec in specs:
         label = spec["label"]
@@ -134,7 +159,9 @@ def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "
             ], className="mb-2"),
             md=6, xl=4,
         ))
-    return html.Div(dbc.Row(columns, className="g-2"))
+        if spec["name"] == "AMT_ANNUITY":
+            columns.append(term_input(terms, lang))
+    return html.Div(dbc.Row([c for c in columns if c is not None], className="g-2"))
 
 
 def _html_id(name: str) -> str:
@@ -195,7 +222,8 @@ def _change_item(change: dict[str, Any], lang: str) -> html.Li:
     ])
 
 
-def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str = "fr") -> html.Div:
+def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str = "fr",
+                      recomputed_payment: str | None = None) -> html.Div:
     description = tr("before_after_aria", lang,
                      before=f"{percent(before['probability_of_default'], lang)} "
                             f"({decision_text(before['decision'], lang)})",
@@ -204,6 +232,8 @@ def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str =
     changes = contribution_changes(before, after)
     return html.Div([
         html.H3(tr("simulated", lang), className="h6"),
+        html.P(tr("payment_recomputed", lang, payment=recomputed_payment), id=ID("payment"), className="small")
+        if recomputed_payment else None,
         html.P(description, id=ID("result-text"), className="fw-bold",
                style={"color": TEXT_ON_WHITE[after["decision"]]}),
         chart(ID("before-after"), before_after_figure(before, after, lang), description),

@@ -1,136 +1,256 @@
-"""What would change the decision: the smallest changes a client can act on that turn a refusal
-(or a "to review") into a grant under the production model.
+"""What would change the decision: honest options for a client who is refused or "to review".
 
-Three levers the client controls, each searched on a grid scored in one XGBoost call, the
-retained change then rescored for real through the same path as any what-if:
-- a smaller credit for the same purchase (a larger down payment), same term;
-- a cheaper purchase, financed in the same proportion, same term;
-- a longer term (a lower annuity) for the same amount.
-Bounds keep the options sensible: the amount is never cut below 30 % of the request, and the term
-never exceeds what 99 % of the reference clients have.
+Now: the offer (amount x term x down payment or goods price) searched on a grid within the bank's
+bounds (scoring.offers.OfferPolicy), every candidate's payment recomputed by the one offer model
+and scored in one batch. The nearest candidate (smallest change) reaching a grant is offered, and
+for a refusal the nearest reaching "to review" too, plus the nearest grant that moves one lever
+only. Each option lists every field it changes, the payment included: applied through the
+what-if path (POST /api/score, the simulator) it gives exactly the probability it states.
+
+Over time: changes the client controls that show in the side-table history (settling arrears,
+repaying debt, a year of on-time payments: scoring.history_levers), each rescored through the
+aggregates it would produce. Never a lever on what the client cannot change.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scoring.display import format_money
+from scoring.display import decision_label, format_money
+from scoring.errors import InvalidApplication
+from scoring.history_levers import LEVERS
+from scoring.offers import LoanTerms, OfferPolicy, current_terms, offer_changes
+from scoring.validation import validate_application
 
 if TYPE_CHECKING:
-    from scoring.service import ClientScore, Recourse, ScoringService
+    from scoring.service import ClientScore, ScoringService
 
-MIN_AMOUNT_SHARE = 0.30
-GRID_STEPS = 36
-TERM_QUANTILE = 0.99
-
-
-def _max_term(service: ScoringService, current_term: float) -> float:
-    sample = service.artifact.reference_sample
-    if "CREDIT_TO_ANNUITY_RATIO" in sample.columns:
-        values = sample["CREDIT_TO_ANNUITY_RATIO"].dropna().to_numpy(dtype=float)
-        if values.size:
-            return max(float(np.quantile(values, TERM_QUANTILE)), current_term)
-    return current_term * 2
+AMOUNT_STEPS = 24
+TERM_FACTORS = (1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0)
+DECISION_RANK = {"refused": 0, "to_review": 1, "granted": 2}
+# A longer term costs the client less than a smaller loan (it still buys the same thing).
+TERM_WEIGHT = 0.5
+MAX_OPTIONS_NOW = 4
 
 
-def _candidates(record: dict[str, Any], service: ScoringService) -> list[tuple[str, float, dict[str, float]]]:
-    credit, annuity, goods = record.get("AMT_CREDIT"), record.get("AMT_ANNUITY"), record.get("AMT_GOODS_PRICE")
-    candidates: list[tuple[str, float, dict[str, float]]] = []
-    shares = np.linspace(0.97, MIN_AMOUNT_SHARE, GRID_STEPS)
+@dataclass(frozen=True)
+class RecourseOption:
+    kind: str  # now | over_time
+    levers: tuple[str, ...]  # amount, term, down_payment, goods_price | a history lever's code
+    changes: dict[str, float]  # application fields (what the what-if path takes)
+    score: ClientScore
+    description: dict[str, str]  # fr / en
+    history_changes: dict[str, Any] = field(default_factory=dict)
+    term_months: float | None = None
+    cost: float = 0.0
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        return {"kind": self.kind, "levers": list(self.levers), "changes": self.changes,
+                "history_changes": self.history_changes,
+                "term_months": None if self.term_months is None else round(self.term_months, 1),
+                "description": self.description[lang],
+                "probability_of_default": self.score.probability_of_default,
+                "decision": self.score.decision, "decision_label": decision_label(self.score.decision, lang)}
+
+
+@dataclass(frozen=True)
+class Recourse:
+    client_id: int
+    current: ClientScore
+    options: tuple[RecourseOption, ...]
+    message: dict[str, str]
+    terms: LoanTerms | None = None
+    policy: OfferPolicy | None = None
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        terms = None
+        if self.terms is not None:
+            terms = {"amount": self.terms.amount, "monthly_payment": self.terms.monthly_payment,
+                     "goods_price": self.terms.goods_price, "term_months": round(self.terms.term_months, 1),
+                     "annual_rate": self.terms.monthly_rate * 12, "rate_note": self.terms.rate_note(lang)}
+        return {"client_id": self.client_id, "decision": self.current.decision,
+                "probability_of_default": self.current.probability_of_default,
+                "message": self.message[lang], "terms": terms,
+                "bounds": self.policy.to_dict() if self.policy else None,
+                "options": [o.to_dict(lang) for o in self.options]}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    levers: tuple[str, ...]
+    changes: dict[str, float]
+    term_months: float
+    cost: float
+
+
+def _candidates(terms: LoanTerms, policy: OfferPolicy) -> list[_Candidate]:
+    longest = max(float(policy.max_term_months), terms.term_months)
+    # A new term is a whole number of months (what a contract states and an advisor types); the
+    # current one is whatever the stored payment implies.
+    term_choices = sorted({terms.term_months} | {float(min(round(terms.term_months * f), longest))
+                                                 for f in TERM_FACTORS[1:]
+                                                 if round(terms.term_months * f) > terms.term_months})
+    shares = np.linspace(1.0, policy.min_amount_share, AMOUNT_STEPS + 1)
+    found: list[_Candidate] = []
     for share in shares:
-        changes = {"AMT_CREDIT": round(credit * share, 0)}
-        if annuity:
-            changes["AMT_ANNUITY"] = round(annuity * share, 1)
-        candidates.append(("amount", float(share), changes))
-        if goods:
-            candidates.append(("goods_price", float(share), {**changes, "AMT_GOODS_PRICE": round(goods * share, 0)}))
-    if annuity:
-        term = credit / annuity
-        for longer in np.linspace(term * 1.05, _max_term(service, term), GRID_STEPS):
-            if longer > term:
-                candidates.append(("term", float(longer), {"AMT_ANNUITY": round(credit / longer, 1)}))
-    return candidates
+        amount = round(terms.amount * float(share))
+        for term in term_choices:
+            stretch = term / terms.term_months - 1
+            cost = (1 - float(share)) + TERM_WEIGHT * stretch
+            if share == 1.0:
+                if term == terms.term_months:
+                    continue
+                found.append(_Candidate(("term",), offer_changes(terms, term_months=term), term, cost))
+                continue
+            levers_now = ("amount", "term") if term != terms.term_months else ("amount",)
+            # The same goods with a larger down payment (or, while the amount still exceeds the
+            # price, less borrowed on top of it) …
+            paying_down = bool(terms.goods_price) and amount < (terms.goods_price or 0)
+            found.append(_Candidate((*levers_now[:1], *(("down_payment",) if paying_down else ()), *levers_now[1:]),
+                                    offer_changes(terms, amount=amount, term_months=term), term, cost))
+            # … or cheaper goods, financed in the same proportion.
+            if terms.goods_price:
+                found.append(_Candidate(
+                    ("goods_price", *levers_now),
+                    offer_changes(terms, amount=amount, term_months=term,
+                                  goods_price=terms.goods_price * float(share)), term, cost + 0.05))
+    return found
 
 
-def _describe(kind: str, record: dict[str, Any], changes: dict[str, float]) -> dict[str, str]:
-    fr, en = format_money, format_money
-    if kind == "amount":
-        down = (record.get("AMT_GOODS_PRICE") or record["AMT_CREDIT"]) - changes["AMT_CREDIT"]
-        cut = 1 - changes["AMT_CREDIT"] / record["AMT_CREDIT"]
-        return {
-            "fr": f"Emprunter {fr(changes['AMT_CREDIT'], 'fr')} au lieu de {fr(record['AMT_CREDIT'], 'fr')} "
-                  f"(−{cut:.0%}), soit un apport de {fr(max(down, 0), 'fr')}, sur la même durée.",
-            "en": f"Borrow {en(changes['AMT_CREDIT'], 'en')} instead of {en(record['AMT_CREDIT'], 'en')} "
-                  f"(−{cut:.0%}), i.e. a down payment of {en(max(down, 0), 'en')}, over the same term.",
-        }
-    if kind == "goods_price":
-        return {
-            "fr": f"Choisir un bien de {fr(changes['AMT_GOODS_PRICE'], 'fr')} au lieu de "
-                  f"{fr(record['AMT_GOODS_PRICE'], 'fr')}, financé de la même façon "
-                  f"({fr(changes['AMT_CREDIT'], 'fr')} empruntés).",
-            "en": f"Choose goods priced {en(changes['AMT_GOODS_PRICE'], 'en')} instead of "
-                  f"{en(record['AMT_GOODS_PRICE'], 'en')}, financed the same way "
-                  f"({en(changes['AMT_CREDIT'], 'en')} borrowed).",
-        }
-    old_term = record["AMT_CREDIT"] / record["AMT_ANNUITY"]
-    new_term = record["AMT_CREDIT"] / changes["AMT_ANNUITY"]
-    return {
-        "fr": f"Allonger la durée : annuité de {fr(changes['AMT_ANNUITY'], 'fr')} au lieu de "
-              f"{fr(record['AMT_ANNUITY'], 'fr')} (durée ×{new_term / old_term:.2f}), même montant.",
-        "en": f"Lengthen the term: an annuity of {en(changes['AMT_ANNUITY'], 'en')} instead of "
-              f"{en(record['AMT_ANNUITY'], 'en')} (term ×{new_term / old_term:.2f}), same amount.",
-    }
+def _describe(terms: LoanTerms, candidate: _Candidate) -> dict[str, str]:
+    parts_fr: list[str] = []
+    parts_en: list[str] = []
+    changes = candidate.changes
+    if "AMT_GOODS_PRICE" in changes:
+        parts_fr.append(f"choisir un bien à {format_money(changes['AMT_GOODS_PRICE'], 'fr')} au lieu de "
+                        f"{format_money(terms.goods_price or 0, 'fr')}")
+        parts_en.append(f"choose goods priced {format_money(changes['AMT_GOODS_PRICE'], 'en')} instead of "
+                        f"{format_money(terms.goods_price or 0, 'en')}")
+    if "AMT_CREDIT" in changes:
+        parts_fr.append(f"emprunter {format_money(changes['AMT_CREDIT'], 'fr')} au lieu de "
+                        f"{format_money(terms.amount, 'fr')}")
+        parts_en.append(f"borrow {format_money(changes['AMT_CREDIT'], 'en')} instead of "
+                        f"{format_money(terms.amount, 'en')}")
+        down = max((terms.goods_price or 0.0) - changes["AMT_CREDIT"], 0.0)
+        if "AMT_GOODS_PRICE" not in changes and down > 0:
+            parts_fr.append(f"soit un apport de {format_money(down, 'fr')} sur le bien de "
+                            f"{format_money(terms.goods_price, 'fr')}")
+            parts_en.append(f"i.e. a down payment of {format_money(down, 'en')} on the goods priced "
+                            f"{format_money(terms.goods_price, 'en')}")
+    new_term, old_term = round(candidate.term_months), round(terms.term_months)
+    if "term" in candidate.levers:
+        parts_fr.append(f"sur {new_term} mois au lieu de {old_term}")
+        parts_en.append(f"over {new_term} months instead of {old_term}")
+    else:
+        parts_fr.append(f"sur la même durée ({old_term} mois)")
+        parts_en.append(f"over the same term ({old_term} months)")
+    payment = changes.get("AMT_ANNUITY", terms.monthly_payment)
+    parts_fr.append(f"échéance mensuelle de {format_money(payment, 'fr')} au lieu de "
+                    f"{format_money(terms.monthly_payment, 'fr')}")
+    parts_en.append(f"monthly payment {format_money(payment, 'en')} instead of "
+                    f"{format_money(terms.monthly_payment, 'en')}")
+    fr = parts_fr[0][0].upper() + " ; ".join(parts_fr)[1:] + "."
+    en = parts_en[0][0].upper() + "; ".join(parts_en)[1:] + "."
+    return {"fr": fr, "en": en}
 
 
-def find_recourse(service: ScoringService, client_id: int) -> Recourse:
-    from scoring.service import Recourse, RecourseOption
+def _pick(scored: list[tuple[_Candidate, ClientScore]], current: str) -> list[tuple[_Candidate, ClientScore]]:
+    """The nearest grant, the nearest "to review" (for a refusal), and the nearest grant by one
+    lever alone, in order of cost, without duplicates."""
+    def nearest(keep: Any) -> tuple[_Candidate, ClientScore] | None:
+        eligible = [item for item in scored if keep(item)]
+        return min(eligible, key=lambda item: item[0].cost) if eligible else None
 
-    current: ClientScore = service.score_client(client_id)
+    picks = [nearest(lambda item: item[1].decision == "granted")]
+    if current == "refused":
+        picks.append(nearest(lambda item: item[1].decision == "to_review"))
+    for single in (("amount", "down_payment"), ("amount",), ("term",), ("goods_price", "amount")):
+        picks.append(nearest(lambda item, single=single: item[1].decision == "granted"
+                             and item[0].levers == single))
+    chosen: list[tuple[_Candidate, ClientScore]] = []
+    for pick in picks:
+        if pick is not None and all(pick[0].changes != c.changes for c, _ in chosen):
+            chosen.append(pick)
+    return sorted(chosen, key=lambda item: item[0].cost)[:MAX_OPTIONS_NOW]
+
+
+def _options_now(service: ScoringService, client_id: int, current: ClientScore, terms: LoanTerms,
+                 policy: OfferPolicy) -> list[RecourseOption]:
     record = dict(current.fields)
+    valid: list[tuple[_Candidate, dict[str, Any]]] = []
+    for candidate in _candidates(terms, policy):
+        try:
+            valid.append((candidate, validate_application({**record, **candidate.changes}, changed=candidate.changes)))
+        except InvalidApplication:
+            continue  # e.g. a payment above the amount: not an offer the contract accepts
+    if not valid:
+        return []
+    scores = service._score_records([v[1] for v in valid], [client_id] * len(valid), explain=False)
+    better = [(candidate, score) for (candidate, _), score in zip(valid, scores, strict=True)
+              if DECISION_RANK[score.decision] > DECISION_RANK[current.decision]]
+    options = []
+    for candidate, _ in _pick(better, current.decision):
+        # Through the what-if path itself: the option states what the simulator will show.
+        rescored = service.what_if(client_id, candidate.changes, explain=False)
+        options.append(RecourseOption("now", candidate.levers, candidate.changes, rescored,
+                                      _describe(terms, candidate), term_months=candidate.term_months,
+                                      cost=candidate.cost))
+    return options
+
+
+def _options_over_time(service: ScoringService, client_id: int, current: ClientScore) -> list[RecourseOption]:
+    history = service.side_aggregates(client_id)
+    if history is None:
+        return []
+    levers = [lever for lever in LEVERS if lever.applies(history)]
+    if not levers:
+        return []
+    trials = [((lever.code,), lever.changes(history), lever.describe(history)) for lever in levers]
+    if len(levers) > 1:
+        combined: dict[str, Any] = {}
+        for _, changes, _ in trials:
+            combined.update(changes)
+        combined_description = {lang: " ".join(d[lang] for _, _, d in trials) for lang in ("fr", "en")}
+        trials.append((tuple(lever.code for lever in levers), combined, combined_description))
+    record = validate_application(dict(current.fields), changed=())
+    scores = service._score_records([record] * len(trials), [client_id] * len(trials), explain=False,
+                                    history_changes=[changes for _, changes, _ in trials])
+    options = []
+    for (codes, changes, description), score in zip(trials, scores, strict=True):
+        if DECISION_RANK[score.decision] <= DECISION_RANK[current.decision]:
+            continue
+        if len(codes) > 1 and any(o.score.decision == score.decision for o in options):
+            continue  # a single lever already gets there
+        options.append(RecourseOption("over_time", codes, {}, score, description, history_changes=changes))
+    return options
+
+
+def find_recourse(service: ScoringService, client_id: int, policy: OfferPolicy | None = None) -> Recourse:
+    policy = policy or service.offer_policy
+    current = service.score_client(client_id, explain=False)
+    terms = current_terms(current.fields, policy)
     if current.decision == "granted":
         return Recourse(client_id, current, (), {
             "fr": "Le crédit est accordé : aucun changement n'est nécessaire.",
             "en": "The credit is granted: no change is needed.",
-        })
-    candidates = _candidates(record, service)
-    records = [{**record, **changes} for _, _, changes in candidates]
-    # Only candidates the contract accepts (e.g. the annuity still within the credit).
-    from scoring.errors import InvalidApplication
-    from scoring.validation import validate_application
-
-    valid = []
-    for (kind, size, changes), candidate in zip(candidates, records, strict=True):
-        try:
-            valid.append((kind, size, changes, validate_application(candidate, changed=changes)))
-        except InvalidApplication:
-            continue
-    scored = service._score_records([v[3] for v in valid], [current.client_id] * len(valid), explain=False)
-    best: dict[str, tuple[float, dict[str, float]]] = {}
-    for (kind, size, changes, _), score in zip(valid, scored, strict=True):
-        if score.decision != "granted":
-            continue
-        # The smallest change: the largest amount share kept, or the shortest longer term.
-        better = kind not in best or (size > best[kind][0] if kind != "term" else size < best[kind][0])
-        if better:
-            best[kind] = (size, changes)
-    options = []
-    for kind in ("amount", "goods_price", "term"):
-        if kind in best:
-            changes = best[kind][1]
-            rescored = service.what_if(client_id, changes, explain=True)
-            if rescored.decision == "granted":
-                options.append(RecourseOption(kind, changes, rescored, _describe(kind, record, changes)))
-    if options:
-        message = {"fr": "Chacune de ces options, seule, conduit à un accord selon le modèle en production.",
-                   "en": "Each of these options, on its own, leads to a grant under the production model."}
+        }, terms, policy)
+    now = _options_now(service, client_id, current, terms, policy) if terms is not None else []
+    later = _options_over_time(service, client_id, current)
+    bounds_fr = (f"montant ≥ {policy.min_amount_share:.0%} de la demande, durée ≤ {policy.max_term_months} mois"
+                 .replace("%", "\u00a0%"))
+    bounds_en = f"amount ≥ {policy.min_amount_share:.0%} of the request, term ≤ {policy.max_term_months} months"
+    if now or later:
+        message = {"fr": f"Chaque option, seule, donne la décision indiquée selon le modèle en production "
+                         f"(limites de la banque : {bounds_fr}).",
+                   "en": f"Each option, on its own, gives the decision shown under the production model "
+                         f"(the bank's limits: {bounds_en})."}
     else:
-        message = {"fr": "Aucun changement du montant, du bien ou de la durée dans des limites raisonnables "
-                         f"(montant ≥ {MIN_AMOUNT_SHARE * 100:.0f}\u00a0% de la demande, durée ≤ celle de 99 % "
-                         "des clients) "
-                         "ne suffit à obtenir un accord.",
-                   "en": "No change of amount, goods price or term within sensible bounds "
-                         f"(amount ≥ {MIN_AMOUNT_SHARE:.0%} of the request, term ≤ that of 99% of clients) "
-                         "is enough for a grant."}
-    return Recourse(client_id, current, tuple(options), message)
+        message = {"fr": f"Aucun changement du montant, de la durée, de l'apport ou du bien dans les limites de la "
+                         f"banque ({bounds_fr}), ni aucun changement de l'historique que le client maîtrise, "
+                         "ne suffit à améliorer la décision.",
+                   "en": f"No change of amount, term, down payment or goods within the bank's limits ({bounds_en}), "
+                         "nor any change of the history the client controls, is enough to improve the decision."}
+    return Recourse(client_id, current, (*now, *later), message, terms, policy)

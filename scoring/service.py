@@ -34,6 +34,7 @@ from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_features, complete_features, count_columns
 from scoring.model.artifacts import ScoringArtifact, load_artifact
 from scoring.model.threshold import decide
+from scoring.offers import LoanTerms, OfferPolicy, current_terms
 from scoring.population import PopulationViews
 from scoring.schema import TABLES
 from scoring.theme_reasons import PRINCIPAL_REASONS, ThemeExplainer, ThemeReason, principal_reasons
@@ -49,6 +50,7 @@ from scoring.validation import (
 )
 
 if TYPE_CHECKING:
+    from scoring.recourse import Recourse
     from scoring.store import ClientSummary, ClientVersion, Store, StoredExplanation, User
 
 BATCH_THREADS_FROM = 64
@@ -222,36 +224,12 @@ class ClientScore:
         return payload
 
 
-@dataclass(frozen=True)
-class RecourseOption:
-    kind: str  # amount | goods_price | term
-    changes: dict[str, float]
-    score: ClientScore
-    description: dict[str, str]  # fr / en
-
-    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
-        return {"kind": self.kind, "changes": self.changes, "description": self.description[lang],
-                "probability_of_default": self.score.probability_of_default,
-                "decision": self.score.decision, "decision_label": decision_label(self.score.decision, lang)}
-
-
-@dataclass(frozen=True)
-class Recourse:
-    client_id: int
-    current: ClientScore
-    options: tuple[RecourseOption, ...]
-    message: dict[str, str]
-
-    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
-        return {"client_id": self.client_id, "decision": self.current.decision,
-                "probability_of_default": self.current.probability_of_default,
-                "message": self.message[lang], "options": [o.to_dict(lang) for o in self.options]}
-
-
 class ScoringService:
-    def __init__(self, artifact: ScoringArtifact, store: Store | None = None) -> None:
+    def __init__(self, artifact: ScoringArtifact, store: Store | None = None,
+                 offer_policy: OfferPolicy | None = None) -> None:
         self.artifact = artifact
         self.store = store
+        self.offer_policy = offer_policy or OfferPolicy.from_env()
         self.feature_names = list(artifact.feature_names)
         # A plain object index: pandas' default Arrow-backed string index makes per-label access
         # (reasons, to_dict) an order of magnitude slower.
@@ -334,9 +312,12 @@ class ScoringService:
             return False
         return bool(self.artifact.is_training_client(int(client_id)))
 
-    def feature_frame(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None]) -> pl.DataFrame:
+    def feature_frame(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None],
+                      history_changes: Sequence[Mapping[str, Any] | None] | None = None) -> pl.DataFrame:
         """Feature rows for validated applications, each joined with its client's stored history
-        (or none): the batch pipeline's functions, applied to a few rows."""
+        (or none): the batch pipeline's functions, applied to a few rows. `history_changes`, one
+        per row, replaces some side-table aggregates (what the history would be after a change
+        over time; scoring.recourse)."""
         applications = pl.DataFrame(
             [{name: record.get(name) for name in _APPLICATION_SCHEMA} for record in records],
             schema=_APPLICATION_SCHEMA, orient="row",
@@ -349,7 +330,18 @@ class ScoringService:
             # A null index gathers a row of nulls: a client without side-table history, whose
             # counts are then completed to 0 like the batch join's.
             history = complete_features(self._history.select(pl.all().gather(pl.Series(rows, dtype=pl.UInt32))))
+        if history_changes is not None and any(history_changes):
+            history = self._changed_history(history, history_changes)
         return pl.concat([application_features(applications), history], how="horizontal")
+
+    def _changed_history(self, history: pl.DataFrame, changes: Sequence[Mapping[str, Any] | None]) -> pl.DataFrame:
+        unknown = {name for change in changes if change for name in change} - set(history.columns)
+        if unknown:
+            raise ValueError(f"history_changes: unknown side-table aggregates {sorted(unknown)}")
+        rows = history.to_dicts()
+        for row, change in zip(rows, changes, strict=True):
+            row.update(change or {})
+        return pl.DataFrame(rows, schema=history.schema, orient="row")
 
     def model_matrix(self, features: pl.DataFrame) -> np.ndarray:
         """float32 matrix in model order, categories as the codes of the artifact's levels."""
@@ -410,8 +402,9 @@ class ScoringService:
         )
 
     def _score_records(self, records: Sequence[Mapping[str, Any]], client_ids: Sequence[int | None],
-                       explain: bool) -> list[ClientScore]:
-        features = self.feature_frame(records, client_ids)
+                       explain: bool,
+                       history_changes: Sequence[Mapping[str, Any] | None] | None = None) -> list[ClientScore]:
+        features = self.feature_frame(records, client_ids, history_changes)
         values = self.row_values(features) if explain or len(records) <= ROWS_WITHOUT_POLARS else None
         matrix = self.rows_matrix(values) if len(records) <= ROWS_WITHOUT_POLARS else self.model_matrix(features)
         if explain:
@@ -742,5 +735,9 @@ class ScoringService:
     def recourse(self, client_id: int) -> Recourse:
         from scoring.recourse import find_recourse
 
-        return find_recourse(self, client_id)
+        return find_recourse(self, client_id, self.offer_policy)
+
+    def offer_terms(self, client_id: int) -> LoanTerms | None:
+        """The client's current loan terms under the offer model (the term the payment implies)."""
+        return current_terms(self.client(client_id).fields, self.offer_policy)
 

@@ -200,23 +200,31 @@ def test_batch_scores_many_and_reports_each_bad_item(world: ApiWorld) -> None:
                     422)["errors"][0]["field"] == "items"
 
 
-def test_recourse_options_are_rescored_grants(world: ApiWorld) -> None:
+def test_every_recourse_option_applied_through_the_what_if_path_gives_what_it_claims(world: ApiWorld) -> None:
     refused = [c for c in world.client_ids
                if world.store.current(c).decision in ("refused", "to_review")][:40]
     assert refused, "the synthetic sample has refused clients"
-    found_any = False
+    rank = {"refused": 0, "to_review": 1, "granted": 2}
+    found = {"now": 0, "over_time": 0}
     for client_id in refused:
         body = world.client.get(f"/api/client/{client_id}/recourse?lang=en", headers=world.headers("viewer"))
         body = body.get_json()
-        assert body["message"]
+        assert body["message"] and body["bounds"]["min_amount_share"] > 0
         for option in body["options"]:
-            found_any = True
-            assert option["decision"] == "granted"
-            assert option["probability_of_default"] < world.service.review_band[0]
+            found[option["kind"]] += 1
+            assert rank[option["decision"]] > rank[body["decision"]]
+            if option["kind"] == "over_time":
+                assert option["changes"] == {} and option["history_changes"]
+                continue
+            # Every field the option changes is stated: the payment is never changed silently.
+            if "AMT_CREDIT" in option["changes"] or "term" in option["levers"]:
+                assert "AMT_ANNUITY" in option["changes"]
+                assert "monthly payment" in option["description"]
             what_if = world.client.post("/api/score", json={"client_id": client_id, "changes": option["changes"],
                                                             "explain": False}, headers=world.headers("viewer"))
-            assert what_if.get_json()["decision"] == "granted"
-    assert found_any
+            assert what_if.get_json()["probability_of_default"] == option["probability_of_default"]
+            assert what_if.get_json()["decision"] == option["decision"]
+    assert found["now"] > 0
     granted = next(c for c in world.client_ids if world.store.current(c).decision == "granted")
     body = world.client.get(f"/api/client/{granted}/recourse", headers=world.headers("viewer")).get_json()
     assert body["options"] == [] and body["decision"] == "granted"

@@ -231,7 +231,7 @@ EDIT_OUTPUTS = [("edit-result", "children"), ("edit-status", "children")]
 def edit_call(request: DashRequest, data: dict[str, Any], button: str, changes: dict[str, Any],
               reason: str = "") -> Any:
     fields = data["score"]["fields"]
-    names = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_INCOME_TOTAL"]
+    names = ["AMT_CREDIT", "AMT_ANNUITY", "AMT_INCOME_TOTAL", *(["TERM_MONTHS"] if "TERM_MONTHS" in changes else [])]
     values = [changes.get(name, fields.get(name)) for name in names]
     ids = [{"type": "edit-field", "field": name} for name in names]
     feedback = [{"id": {"type": "edit-feedback", "field": name}, "property": "children"} for name in names]
@@ -273,6 +273,38 @@ def test_simulate_shows_before_and_after_and_saves_nothing(dashboard: Dashboard,
     text = text_of(body["edit-result"]["children"])
     assert "Avant" in text and "Après" in text
     assert len(dashboard.service.history(client_id)) == before_versions
+
+
+def test_typing_a_recourse_option_into_the_simulator_gives_the_same_score(dashboard: Dashboard,
+                                                                          advisor: DashRequest) -> None:
+    from layouts.common import percent
+    from scoring.display import format_money
+
+    checked = 0
+    for client_id in dashboard.client_ids:
+        if dashboard.service.client(client_id).decision == "granted":
+            continue
+        recourse = dashboard.service.recourse(client_id)
+        for option in recourse.options:
+            if option.kind != "now":
+                continue
+            typed = {"AMT_CREDIT": option.changes.get("AMT_CREDIT", recourse.terms.amount)}
+            if "term" in option.levers:
+                typed["TERM_MONTHS"] = round(option.term_months, 1)
+            if "AMT_GOODS_PRICE" in option.changes:
+                continue  # the test form has no goods price field
+            data = load(advisor, client_id)
+            body = response_of(edit_call(advisor, data, "simulate", typed))
+            assert "edit-result" in body, (typed, option.changes, body)
+            text = text_of(body["edit-result"]["children"])
+            # The payment the option states, recomputed the same way, and the same probability.
+            assert format_money(option.changes["AMT_ANNUITY"], "fr") in text
+            assert f"Après : {percent(option.score.probability_of_default, 'fr')}" in text or \
+                percent(option.score.probability_of_default, "fr") in text.split("Après", 1)[1]
+            checked += 1
+        if checked >= 3:
+            break
+    assert checked, "no refused client with an option in the test store"
 
 
 def test_invalid_value_gets_the_services_message_under_the_field(dashboard: Dashboard,
