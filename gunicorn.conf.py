@@ -40,10 +40,13 @@ def on_starting(server):
     # Once, before any worker: migrate the store and create the first administrator, so workers
     # never race to create it. What is printed is where its password is, never the password.
     from scoring.credentials import ensure_first_admin
-    from scoring.settings import Settings
+    from scoring.release import web_settings
     from scoring.store import Store
 
-    settings = Settings.from_env()
+    # The web process builds nothing (`credit-scoring release` does): without a model, or with an
+    # invalid variable, it stops here with one line, not a traceback per worker and
+    # "HaltServer 'Worker failed to boot'".
+    settings = web_settings()
     store = Store.open(settings.resolved_database_url)
     try:
         created = ensure_first_admin(store, settings)

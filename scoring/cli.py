@@ -219,9 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="défaut / default: PORT ou 8050")
     serve.add_argument("--workers", type=int, default=None, help="défaut : un par cœur / one per core")
 
+    from scoring.release import add_release_command
     from scoring.store_cli import add_store_commands
 
     add_store_commands(commands)
+    add_release_command(commands)
     return parser
 
 
@@ -233,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
     handled = run_store_command(args)
     if handled is not None:
         return handled
+    if args.command == "release":
+        from scoring.release import run_release_command
+
+        return run_release_command(args)
     from scoring.data import DataValidationError
     from scoring.model.artifacts import ArtifactError
 
