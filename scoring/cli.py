@@ -127,7 +127,7 @@ def prepare_serving(settings: Any) -> dict[str, str]:
     try:
         created = ensure_first_admin(store, settings)
         if created is not None:
-            console.print(created, markup=False, highlight=False)
+            console.print(created, markup=False, highlight=False, soft_wrap=True)
         if store.count_clients() == 0 and (demo_data / "application_test.csv").exists():
             from scoring.store_cli import main as store_main
 
