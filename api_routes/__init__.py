@@ -30,6 +30,7 @@ from api_routes.problems import (
     scoring_problem,
     scoring_problem_body,
 )
+from scoring.decisions import window
 from scoring.errors import FieldError, ScoringError
 from scoring.schema import label
 from scoring.service import ScoreItem, ScoringService
@@ -45,6 +46,8 @@ _ETAG = re.compile(r'^\s*(?:W/)?"?v?([1-9]\d{0,17})"?\s*$')  # versions start at
 system_tag = Tag(name="system", description="Santé et modèle / health and model")
 clients_tag = Tag(name="clients", description="Dossiers clients versionnés / versioned client records")
 scores_tag = Tag(name="scores", description="Scores, explications, simulations / scores, explanations, what-if")
+decisions_tag = Tag(name="decisions", description="La décision du conseiller, sa validation, la contestation du client "
+                                                  "/ the advisor's decision, its approval, the client's contest")
 
 
 
@@ -55,6 +58,17 @@ def json_response(payload: Any, status: int = 200, headers: dict[str, str] | Non
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def _if_match_version(if_match: str, lang: str) -> int | Response:
+    """The version an If-Match names, or the 412 problem for one that cannot be read."""
+    matched = _ETAG.match(if_match)
+    if matched is None:
+        return problem(412, "Precondition failed",
+                       f"If-Match illisible : {if_match[:40]!r} ; attendu \"v<version>\"." if lang == "fr"
+                       else f"Unreadable If-Match {if_match[:40]!r}; expected \"v<version>\".",
+                       kind=PRECONDITION_FAILED)
+    return int(matched[1])
 
 
 def etag(version: int) -> str:
@@ -93,7 +107,8 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
     @api.before_request
     def _require_if_match() -> Response | None:
         # Before the request is parsed: a missing precondition is 428, not a validation error.
-        if request.method == "PATCH" and not request.headers.get("If-Match"):
+        endpoint = (request.endpoint or "").rsplit(".", 1)[-1]
+        if (request.method == "PATCH" or endpoint in route.if_match) and not request.headers.get("If-Match"):
             return problem(428, "Precondition required",
                            "En-tête If-Match obligatoire (l'ETag de GET /api/client/{id})." if request_lang() == "fr"
                            else "If-Match header required (the ETag of GET /api/client/{id}).",
@@ -160,14 +175,10 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
     def patch_client(path: models.ClientPath, header: models.IfMatchHeader, body: models.PatchRequest) -> Response:
         """Modifier des champs éditables (If-Match obligatoire, rôle advisor) / edit fields."""
         lang = request_lang()
-        if_match = header.if_match
-        matched = _ETAG.match(if_match)
-        if matched is None:
-            return problem(412, "Precondition failed",
-                           f"If-Match illisible : {if_match[:40]!r} ; attendu \"v<version>\"." if lang == "fr"
-                           else f"Unreadable If-Match {if_match[:40]!r}; expected \"v<version>\".",
-                           kind=PRECONDITION_FAILED)
-        version, score = service.update_client(path.client_id, body.changes, expected_version=int(matched[1]),
+        expected = _if_match_version(header.if_match, lang)
+        if isinstance(expected, Response):
+            return expected
+        version, score = service.update_client(path.client_id, body.changes, expected_version=expected,
                                                user=g.api_user, reason=body.reason)
         return json_response({"client_id": version.client_id, "version": version.version,
                               "changed_fields": version.to_dict()["changed_fields"],
@@ -192,6 +203,54 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
     def client_recourse(path: models.ClientPath, query: models.LangQuery) -> Response:
         """Les plus petits changements qui mènent à un accord / smallest changes that lead to a grant."""
         return json_response(service.recourse(path.client_id).to_dict(query.lang or request_lang()))
+
+    @route("GET", "/client/<int:client_id>/decisions", operation_id="getClientDecisions", tag=decisions_tag,
+           ok=models.DecisionState)
+    def client_decisions(path: models.ClientPath, query: models.LangQuery) -> Response:
+        """Recommandation du modèle, décisions, validations, contestations / the model's recommendation
+        and everything people decided or said about this client, oldest first."""
+        state = service.decisions.state(path.client_id)
+        # The ETag of the version the recommendation is about: what recordDecision's If-Match names.
+        return json_response(state.to_dict(query.lang or request_lang()), headers={"ETag": etag(state.current_version)})
+
+    @route("POST", "/client/<int:client_id>/decisions", operation_id="recordDecision", tag=decisions_tag,
+           ok=models.DecisionEntry, role="advisor", if_match=True)
+    def record_decision(path: models.ClientPath, header: models.IfMatchHeader,
+                        body: models.DecisionRequest) -> Response:
+        """Décision finale du conseiller sur la version lue (If-Match) / the advisor's final decision on
+        the version read (If-Match). Departing from the model needs a justification; a model refusal
+        turned into a grant waits for a second person (status pending_second_approval)."""
+        expected = _if_match_version(header.if_match, request_lang())
+        if isinstance(expected, Response):
+            return expected
+        entry = service.decisions.decide(path.client_id, version=expected, outcome=body.decision,
+                                         justification=body.justification, user=g.api_user)
+        return json_response(entry.to_dict())
+
+    @route("POST", "/client/<int:client_id>/approvals", operation_id="approveDecision", tag=decisions_tag,
+           ok=models.DecisionEntry, role="advisor", raises=(409,))
+    def approve_decision(path: models.ClientPath, body: models.ApprovalRequest) -> Response:
+        """Validation par une seconde personne / a second person approves or rejects a decision
+        waiting for them (not its author; 409 when it is not waiting)."""
+        entry = service.decisions.answer(path.client_id, body.decision_id, approve=body.approve,
+                                         justification=body.justification, user=g.api_user)
+        return json_response(entry.to_dict())
+
+    @route("POST", "/client/<int:client_id>/contests", operation_id="contestDecision", tag=decisions_tag,
+           ok=models.DecisionEntry, role="advisor")
+    def contest_decision(path: models.ClientPath, body: models.ContestRequest) -> Response:
+        """Contestation du client / the client's statement and request for a human review, recorded
+        by the advisor on the current version; the next advisor sees it."""
+        entry = service.decisions.contest(path.client_id, statement=body.statement,
+                                          request_review=body.request_review, user=g.api_user)
+        return json_response(entry.to_dict())
+
+    @route("GET", "/decisions/overrides", operation_id="getOverrideRates", tag=decisions_tag,
+           ok=models.OverrideReport)
+    def override_rates(query: models.DecisionQuery) -> Response:
+        """Taux de dérogation au modèle / how often advisors depart from the model: overall, by
+        direction, by advisor, over the last `days` days (default: all)."""
+        return json_response(service.decisions.override_report(*window(query.days)))
 
     @route("GET", "/score/<int:client_id>", operation_id="getScore", tag=scores_tag, ok=models.Score)
     def score_client(path: models.ClientPath, query: models.ScoreQuery) -> Response:

@@ -356,3 +356,79 @@ class ModelResponse(BaseModel):
     features: list[ModelFeature]
     global_importance: list[ImportanceEntry]
     editable_fields: list[dict[str, Any]]
+
+
+# --- the advisor's decision -----------------------------------------------------------------------
+class DecisionRequest(Strict):
+    decision: Literal["granted", "refused"] = Field(description="the advisor's final decision")
+    justification: str = Field(default="", max_length=2000,
+                               description="why (mandatory when departing from the model or on a review)")
+
+
+class ApprovalRequest(Strict):
+    decision_id: int = Field(ge=1, description="the decision waiting for a second person")
+    approve: bool
+    justification: str = Field(default="", max_length=2000, description="mandatory to reject")
+
+
+class ContestRequest(Strict):
+    statement: str = Field(min_length=1, max_length=2000, description="the client's statement, as recorded")
+    request_review: bool = Field(description="the client asks for a human review")
+
+
+class DecisionQuery(Strict):
+    days: int | None = Field(default=None, ge=1, le=3650, description="the last N days (default: all)")
+
+
+class DecisionEntry(BaseModel):
+    id: int
+    client_id: int
+    version: int
+    kind: Literal["decision", "approval", "contest"]
+    author: str
+    created_at: str
+    recommendation: Decision | None = None
+    probability_of_default: float | None = None
+    model_version: str | None = None
+    outcome: str | None = None
+    follows_model: bool | None = None
+    status: str | None = None
+    refers_to: int | None = None
+    justification: str
+    client_statement: str | None = None
+    review_requested: bool
+
+
+class DecisionState(BaseModel):
+    client_id: int
+    current_version: int
+    recommendation: Decision
+    recommendation_label: str
+    probability_of_default: float
+    current_decision: DecisionEntry | None = None
+    open_contest: DecisionEntry | None = None
+    entries: list[DecisionEntry]
+
+
+class OverrideDirection(BaseModel):
+    count: int
+    rate: float | None = None
+
+
+class AdvisorOverrides(BaseModel):
+    advisor: str
+    decisions: int
+    overrides: int
+    override_rate: float | None = None
+
+
+class OverrideReport(BaseModel):
+    since: str | None = None
+    until: str | None = None
+    decisions: int
+    with_recommendation: int
+    to_review_decided: int
+    overrides: int
+    override_rate: float | None = None
+    by_direction: dict[str, OverrideDirection]
+    by_advisor: list[AdvisorOverrides]

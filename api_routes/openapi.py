@@ -62,7 +62,7 @@ def problem_responses(*statuses: int) -> dict[int, dict[str, Any]]:
 
 
 def error_statuses(method: str, rule: str, role: str | None, has_parameters: bool,
-                   raises: Iterable[int] = ()) -> set[int]:
+                   raises: Iterable[int] = (), if_match: bool = False) -> set[int]:
     """The error statuses a route can answer: those its own code raises, plus those of the hooks
     and validation every route of its kind goes through (auth.token_guard, the body and If-Match
     checks in register_api, flask-openapi3's parameter validation, werkzeug's int converter)."""
@@ -77,7 +77,7 @@ def error_statuses(method: str, rule: str, role: str | None, has_parameters: boo
         statuses.add(404)
     if method in BODY_METHODS:
         statuses |= {400, 413, 415}
-    if method == "PATCH":
+    if method == "PATCH" or if_match:
         statuses |= {412, 428}
     return statuses
 
@@ -96,15 +96,20 @@ class Operations:
         # The role each endpoint needs (None: no token), read by auth.token_guard on each request.
         self.roles: dict[str, str | None] = {}
         self.statuses: dict[str, set[int]] = {}
+        # Endpoints that act on the version the caller read: If-Match required (428 without).
+        self.if_match: set[str] = set()
 
     def __call__(self, method: str, rule: str, *, operation_id: str, tag: Tag, ok: type[BaseModel],
-                 role: str | None = "viewer", raises: Iterable[int] = (),
+                 role: str | None = "viewer", raises: Iterable[int] = (), if_match: bool = False,
                  summary: str | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         method = method.upper()
 
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
-            statuses = error_statuses(method, rule, role, bool(inspect.signature(view).parameters), raises)
+            statuses = error_statuses(method, rule, role, bool(inspect.signature(view).parameters), raises,
+                                      if_match)
             self.roles[view.__name__] = role
+            if method == "PATCH" or if_match:
+                self.if_match.add(view.__name__)
             self.statuses[operation_id] = statuses
             add = getattr(self.api, method.lower())
             return add(rule, operation_id=operation_id, tags=[tag], summary=summary,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from scoring.decisions import DecisionConflict, UnknownDecision
 from scoring.errors import FieldError, Forbidden, InvalidApplication, ScoringError, StaleVersion, UnknownClient
 
 PROBLEM_JSON = "application/problem+json"
@@ -46,6 +47,10 @@ UNAUTHENTICATED = ProblemType("unauthenticated", 401, "Unauthorized",
 FORBIDDEN = ProblemType("forbidden", 403, "Forbidden", "the token's role may not do this (edits need advisor)")
 NOT_FOUND = ProblemType("not-found", 404, "Not Found", "no such route under /api (or a path id that is not a number)")
 UNKNOWN_CLIENT = ProblemType("unknown-client", 404, "Unknown client", "no client has this id")
+UNKNOWN_DECISION = ProblemType("unknown-decision", 404, "Unknown decision",
+                               "the client has no advisor decision with this id")
+DECISION_CONFLICT = ProblemType("decision-conflict", 409, "Decision conflict",
+                                "the decision is not waiting for approval, or its author tries to approve it")
 METHOD_NOT_ALLOWED = ProblemType("method-not-allowed", 405, "Method Not Allowed", "the route exists, not this method")
 STALE_VERSION = ProblemType("stale-version", 412, "Stale version",
                             "If-Match names an older version than the current one: reload, then retry")
@@ -70,14 +75,15 @@ UNAVAILABLE = ProblemType("unavailable", 503, "Service unavailable",
                           "the client store cannot be reached (every route that checks a token needs it)")
 
 PROBLEM_TYPES: tuple[ProblemType, ...] = (
-    BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, UNKNOWN_CLIENT, METHOD_NOT_ALLOWED, STALE_VERSION,
+    BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, UNKNOWN_CLIENT, UNKNOWN_DECISION, METHOD_NOT_ALLOWED,
+    DECISION_CONFLICT, STALE_VERSION,
     PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INVALID_REQUEST, INVALID_APPLICATION,
     PRECONDITION_REQUIRED, RATE_LIMITED, INTERNAL_ERROR, UNAVAILABLE,
 )
 # The type a status gets when the code that answers does not name a more precise one.
 _BY_STATUS: dict[int, ProblemType] = {
     p.status: p for p in PROBLEM_TYPES
-    if p not in (UNKNOWN_CLIENT, STALE_VERSION, INVALID_APPLICATION)
+    if p not in (UNKNOWN_CLIENT, UNKNOWN_DECISION, STALE_VERSION, INVALID_APPLICATION)
 }
 # Each domain error's type. A new ScoringError subclass gets its own entry here (a test checks).
 SCORING_PROBLEMS: dict[type[ScoringError], ProblemType] = {
@@ -85,6 +91,8 @@ SCORING_PROBLEMS: dict[type[ScoringError], ProblemType] = {
     UnknownClient: UNKNOWN_CLIENT,
     StaleVersion: STALE_VERSION,
     Forbidden: FORBIDDEN,
+    UnknownDecision: UNKNOWN_DECISION,
+    DecisionConflict: DECISION_CONFLICT,
 }
 
 

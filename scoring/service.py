@@ -50,6 +50,7 @@ from scoring.validation import (
 )
 
 if TYPE_CHECKING:
+    from scoring.decisions import AdvisorDecisions
     from scoring.recourse import Recourse
     from scoring.store import ClientSummary, ClientVersion, Store, StoredExplanation, User
 
@@ -736,6 +737,13 @@ class ScoringService:
         from scoring.recourse import find_recourse
 
         return find_recourse(self, client_id, self.offer_policy)
+
+    @functools.cached_property
+    def decisions(self) -> AdvisorDecisions:
+        """The advisors' decisions, approvals and the clients' contests (scoring.decisions)."""
+        from scoring.decisions import AdvisorDecisions
+
+        return AdvisorDecisions(self)
 
     def offer_terms(self, client_id: int) -> LoanTerms | None:
         """The client's current loan terms under the offer model (the term the payment implies)."""

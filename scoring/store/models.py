@@ -177,3 +177,41 @@ class AuditEvent(Base):
 
     # Login throttling counts a name's recent attempts (see Store.authenticate; migration 0004).
     __table_args__ = (Index(None, "actor", "action", "created_at"),)
+
+
+class AdvisorDecisionRow(Base):
+    """What a person decided about a client version, append-only like the versions.
+
+    kind "decision": the advisor's final decision (granted / refused) beside the model's
+    recommendation, with the justification (mandatory when it departs from the recommendation);
+    a refusal turned into a grant may wait for a second person (status "pending_second_approval").
+    kind "approval": that second person's answer (approved / rejected) to the decision in
+    ``refers_to``. kind "contest": the client's statement, and whether a human review is asked.
+    """
+
+    __tablename__ = "advisor_decisions"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    client_id: Mapped[int] = mapped_column(BigInteger)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    recommendation: Mapped[str | None] = mapped_column(String(32))
+    probability_of_default: Mapped[float | None] = mapped_column(Float)
+    model_version: Mapped[str | None] = mapped_column(String(128))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    follows_model: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str | None] = mapped_column(String(32))
+    refers_to: Mapped[int | None] = mapped_column(BigInteger)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    client_statement: Mapped[str | None] = mapped_column(Text)
+    review_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    author: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime]
+
+    __table_args__ = (
+        ForeignKeyConstraint(["client_id", "version"], ["client_versions.client_id", "client_versions.version"]),
+        Index(None, "client_id", "id"),
+        # Override rates over a window read the decisions by time.
+        Index(None, "kind", "created_at"),
+        CheckConstraint("kind IN ('decision', 'approval', 'contest')", name="kind_known"),
+    )

@@ -40,6 +40,11 @@ OPERATION_IDS = {
     ("get", "/api/score/{client_id}"): "getScore",
     ("post", "/api/score"): "scoreWhatIf",
     ("post", "/api/score/batch"): "scoreBatch",
+    ("get", "/api/client/{client_id}/decisions"): "getClientDecisions",
+    ("post", "/api/client/{client_id}/decisions"): "recordDecision",
+    ("post", "/api/client/{client_id}/approvals"): "approveDecision",
+    ("post", "/api/client/{client_id}/contests"): "contestDecision",
+    ("get", "/api/decisions/overrides"): "getOverrideRates",
 }
 
 
@@ -135,6 +140,17 @@ def _samples(world: ApiWorld) -> dict[str, Call]:
     """A request that succeeds, for each operation. A new route adds its own here."""
     known = world.client_ids[10]
     edited = world.client_ids[11]
+    # A client whose version 1 is stale, for the decision's If-Match provocations.
+    decided = world.client_ids[13]
+    if world.store.current(decided).version == 1:
+        world.service.update_client(decided, {"AMT_INCOME_TOTAL": 170_000.0}, expected_version=1,
+                                    user=world.store.get_user("advisor-user"), reason="contract test")
+    # A model refusal granted by an advisor waits for a second person (here the admin).
+    refused = next(c for c in world.client_ids[20:] if world.service.score_client(c, explain=False).decision
+                   == "refused")
+    pending = world.service.decisions.decide(
+        refused, version=world.store.current(refused).version, outcome="granted",
+        justification="contract test: salary slip seen", user=world.store.get_user("advisor-user"))
     return {
         "getHealth": Call("GET", "/api/health", role=None),
         "getReady": Call("GET", "/api/ready"),
@@ -149,6 +165,14 @@ def _samples(world: ApiWorld) -> dict[str, Call]:
         "scoreWhatIf": Call("POST", "/api/score", body={"client_id": known, "changes": {"AMT_INCOME_TOTAL": 200_000.0},
                                                         "explain": False}),
         "scoreBatch": Call("POST", "/api/score/batch", body={"items": [{"client_id": known}], "explain": False}),
+        "getClientDecisions": Call("GET", f"/api/client/{known}/decisions"),
+        "recordDecision": Call("POST", f"/api/client/{decided}/decisions", role="advisor", if_match="current",
+                               body={"decision": "refused", "justification": "contract test"}),
+        "approveDecision": Call("POST", f"/api/client/{refused}/approvals", role="admin",
+                                body={"decision_id": pending.id, "approve": True}),
+        "contestDecision": Call("POST", f"/api/client/{known}/contests", role="advisor",
+                                body={"statement": "contract test", "request_review": True}),
+        "getOverrideRates": Call("GET", "/api/decisions/overrides", query={"days": "30"}),
     }
 
 
