@@ -16,6 +16,7 @@ from callbacks import (
     bivariate,
     client,
     compare,
+    decision,
     edit,
     gauge,
     history,
@@ -28,6 +29,7 @@ from callbacks import (
 from layouts import shell
 from layouts.client_page import client_page, home_page, not_found
 from layouts.common import lang_or_default, tr
+from layouts.decision import overrides_panel
 from layouts.report import report_page
 
 if TYPE_CHECKING:
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 # npm pack plotly.js-finance-dist-min@4.1.0 (MIT): bar, scatter, indicator, waterfall and more.
 PLOTLY_BUNDLE = "plotly-finance-4.1.0.min.js"
-PANELS = (navigation, search, client, gauge, why, compare, bivariate, edit, recourse, history, report)
+PANELS = (navigation, search, client, gauge, why, compare, bivariate, edit, recourse, decision, history, report)
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
@@ -85,6 +87,7 @@ def validation_layout(service: ScoringService) -> html.Div:
             home_page("fr"),
             client_page(0, "fr", options, top[0] if top else None, top[-1] if top else None, None),
             report_page(0, "fr"),
+            overrides_panel("fr"),
             not_found("fr"),
         ]),
     ])

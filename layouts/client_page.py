@@ -8,6 +8,7 @@ from dash import dcc, html
 from layouts.bivariate import bivariate_panel
 from layouts.common import PanelIds, tr
 from layouts.compare import compare_panel
+from layouts.decision import decision_panel
 from layouts.edit import edit_panel
 from layouts.gauge import gauge_panel
 from layouts.history import history_panel
@@ -19,7 +20,7 @@ from layouts.why import why_panel
 ID = PanelIds("client")
 SECTIONS = (("decision", "nav_decision"), ("why", "nav_why"), ("compare", "nav_compare"),
             ("bivariate", "nav_bivariate"), ("edit", "nav_edit"), ("recourse", "nav_recourse"),
-            ("history", "nav_history"))
+            ("advisor", "nav_advisor"), ("history", "nav_history"))
 
 
 def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]], default_x: str | None,
@@ -59,6 +60,7 @@ def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]]
             bivariate_panel(feature_options, default_x, default_y, lang),
             edit_panel(lang),
             recourse_panel(lang),
+            decision_panel(lang),
             history_panel(lang),
         ]
     )

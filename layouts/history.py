@@ -40,6 +40,17 @@ def _reasons_text(reasons: dict[str, list[dict[str, Any]]] | None, lang: str) ->
     return (" ; " if lang == "fr" else "; ").join(f"▲ {r['label']}" for r in raising[:2]) if raising else "—"
 
 
+def _advisor_text(entry: dict[str, Any] | None, lang: str) -> str:
+    """What a person decided on that version (the latest decision), who, and why."""
+    if not entry:
+        return "—"
+    from layouts.decision import status_text
+
+    why = f" — {entry['justification']}" if entry.get("justification") else ""
+    return (f"{decision_text(entry['outcome'], lang)} ({entry['author']}, "
+            f"{status_text(entry.get('status'), lang)}){why}")
+
+
 def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> Fig:
     scored = [v for v in versions if v.get("probability_of_default") is not None]
     figure = Fig(trace("scatter",
@@ -68,7 +79,7 @@ def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str =
 def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table:
     header = html.Thead(html.Tr([html.Th(tr(k, lang), scope="col") for k in (
         "history_version", "history_when", "history_author", "history_reason", "history_changes",
-        "history_score", "history_decision", "history_reasons")]))
+        "history_score", "history_decision", "history_advisor", "history_reasons")]))
     rows = []
     for v in sorted(versions, key=lambda v: -v["version"]):
         decision = v.get("decision")
@@ -82,6 +93,7 @@ def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table
                     else "—"),
             html.Td([DECISION_ICONS[decision], " ", decision_text(decision, lang)],
                     style={"color": TEXT_ON_WHITE[decision]}) if decision else html.Td("—"),
+            html.Td(_advisor_text(v.get("advisor_decision"), lang)),
             html.Td(_reasons_text(v.get("reasons"), lang)),
         ], id={"type": "history-row", "version": int(v["version"])}))
     return dbc.Table([header, html.Tbody(rows)], bordered=False, hover=True, size="sm", responsive=True,

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, percent, separators, tr
+from layouts.decision import overrides_panel
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from layouts.why import importance_figure
@@ -238,6 +239,7 @@ def model_page(data: dict[str, Any], lang: str = "fr") -> html.Div:
             html.H2(tr("fairness_title", lang), className="h6"),
             fairness_block(data.get("fairness"), lang),
         ], className="panel"), lg=6),
+        dbc.Col(overrides_panel(lang), lg=6),
         dbc.Col(html.Section([
             html.H2(tr("policy_title", lang), className="h6"),
             policy_block(data.get("feature_policy"), lang),

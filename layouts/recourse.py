@@ -7,7 +7,7 @@ from typing import Any
 from dash import html
 
 from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, tr
-from scoring.display import format_value
+from scoring.display import format_money, format_value
 from scoring.feature_labels import feature_label
 
 ID = PanelIds("recourse")
@@ -49,21 +49,39 @@ def recourse_items(recourse: dict[str, Any], lang: str = "fr") -> list[tuple[str
     for option in options:
         p = option.get("probability_of_default")
         decision = option.get("decision")
+        when = tr("recourse_over_time", lang) if option.get("kind") == "over_time" else ""
         if p is None or decision is None:
-            items.append((option_changes_text(option, lang), decision))
+            items.append((when + option_changes_text(option, lang), decision))
             continue
-        items.append((tr("recourse_option", lang, change=option_changes_text(option, lang), p=percent(p, lang),
-                         decision=decision_text(decision, lang)), decision))
+        items.append((when + tr("recourse_option", lang, change=option_changes_text(option, lang), p=percent(p, lang),
+                                decision=decision_text(decision, lang)), decision))
     return items
 
 
-def recourse_body(recourse: dict[str, Any], lang: str = "fr") -> html.Ul:
-    return html.Ul(
-        [html.Li([html.Span(DECISION_ICONS[d] + " ", **{"aria-hidden": "true"}) if d else "", text],
-                 style={"color": TEXT_ON_WHITE[d]} if d else None)
-         for text, d in recourse_items(recourse, lang)],
-        className="recourse list-unstyled mb-0", id=ID("list"),
-    )
+def recourse_context(recourse: dict[str, Any], lang: str = "fr") -> list[str]:
+    """The loan as requested (with the rate its payments are computed at) and the bank's limits."""
+    lines = []
+    terms = recourse.get("terms")
+    if terms and recourse.get("options"):
+        lines.append(tr("recourse_terms", lang, amount=format_money(terms["amount"], lang),
+                        term=round(terms["term_months"]), payment=format_money(terms["monthly_payment"], lang),
+                        rate=terms["rate_note"]))
+        message = recourse.get("message")
+        if message:
+            lines.append(str(message))
+    return lines
+
+
+def recourse_body(recourse: dict[str, Any], lang: str = "fr") -> html.Div:
+    return html.Div([
+        html.Ul(
+            [html.Li([html.Span(DECISION_ICONS[d] + " ", **{"aria-hidden": "true"}) if d else "", text],
+                     style={"color": TEXT_ON_WHITE[d]} if d else None)
+             for text, d in recourse_items(recourse, lang)],
+            className="recourse list-unstyled mb-0", id=ID("list"),
+        ),
+        *(html.P(line, className="small text-muted-strong mb-0 mt-1") for line in recourse_context(recourse, lang)),
+    ])
 
 
 def recourse_panel(lang: str = "fr") -> html.Section:

@@ -359,7 +359,8 @@ def test_save_creates_a_version_and_a_stale_edit_is_refused(dashboard: Dashboard
 def test_history_panel_lists_every_version(dashboard: Dashboard, advisor: DashRequest) -> None:
     client_id = dashboard.client_ids[6]
     data = load(advisor, client_id)
-    body = response_of(advisor.call([("history-body", "children")], [("client-data", "data", data)]))
+    body = response_of(advisor.call([("history-body", "children")], [("client-data", "data", data),
+                                                                  ("advisor-refresh", "data", 0)]))
     serialised = json.dumps(body)
     for version in dashboard.service.history(client_id):
         assert json.dumps({"type": "history-row", "version": version.version})[1:-1].replace(" ", "") in \
