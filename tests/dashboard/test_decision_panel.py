@@ -14,7 +14,8 @@ RENDER_OUTPUTS = [("advisor-body", "children"), ("advisor-pending", "data"), ("a
 
 
 def render(request: DashRequest, data: dict[str, Any], refresh: int = 0) -> dict[str, Any]:
-    return response_of(request.call(RENDER_OUTPUTS, [("client-data", "data", data), ("advisor-refresh", "data", refresh)]))
+    inputs = [("client-data", "data", data), ("advisor-refresh", "data", refresh)]
+    return response_of(request.call(RENDER_OUTPUTS, inputs))
 
 
 def act(request: DashRequest, data: dict[str, Any], button: str, *, outcome: str | None = None,
