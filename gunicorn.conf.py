@@ -31,6 +31,8 @@ keepalive = 5
 # The path without its query string: search terms and names stay out of the logs.
 accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# Control characters in logged values (a decoded %0A in the path) are escaped: no forged lines.
+logger_class = "scoring.serving.EscapingLogger"
 errorlog = "-"
 limit_request_line = 8190
 limit_request_fields = 100

@@ -125,7 +125,11 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
                                "Corps JSON attendu (Content-Type: application/json)." if request_lang() == "fr"
                                else "A JSON body is expected (Content-Type: application/json).",
                                kind=UNSUPPORTED_MEDIA_TYPE)
-            if request.get_json(silent=True) is None:
+            try:
+                parsed = request.get_json(silent=True)
+            except RecursionError:  # nested deeper than the JSON parser goes
+                parsed = None
+            if parsed is None:
                 return problem(400, "Malformed JSON",
                                "Le corps de la requête n'est pas du JSON valide." if request_lang() == "fr"
                                else "The request body is not valid JSON.", kind=BAD_REQUEST)

@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from scoring.decisions import DecisionConflict, UnknownDecision
 from scoring.errors import FieldError, Forbidden, InvalidApplication, ScoringError, StaleVersion, UnknownClient
+from scoring.text_policy import escape_controls
 
 PROBLEM_JSON = "application/problem+json"
 # RFC 9457: the type is an identifier, which clients must not dereference. `.example` (RFC 2606)
@@ -217,7 +218,8 @@ def register_problem_handlers(server: Flask, prefix: str = "/api") -> None:
         if isinstance(error, HTTPException):
             return _http_error(error)
         # No request body or client data in the log: the path and the error type only.
-        log.exception("unexpected error on %s %s", request.method, request.path)
+        # Escaped: a decoded %0A in the path would otherwise start a forged log line.
+        log.exception("unexpected error on %s %s", request.method, escape_controls(request.path))
         if not under_api():
             raise error
         return problem(500, "Internal error",

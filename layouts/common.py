@@ -122,13 +122,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "login_password": ("Mot de passe", "Password"),
     "login_submit": ("Se connecter", "Log in"),
     "login_failed": ("Identifiant ou mot de passe incorrect.", "Wrong user name or password."),
-    "login_throttled": ("Trop d'essais de mot de passe pour cet identifiant : réessayez dans {minutes} min, "
+    "login_throttled": ("Trop d'essais de mot de passe : réessayez dans {minutes} min, "
                         "ou demandez à un administrateur.",
-                        "Too many password attempts for this user name: try again in {minutes} min, "
+                        "Too many password attempts: try again in {minutes} min, "
                         "or ask an administrator."),
     "login_intro": ("Réservé aux chargés de clientèle de Prêt à dépenser.",
                     "For Prêt à dépenser relationship managers only."),
     "logged_out": ("Vous êtes déconnecté.", "You are logged out."),
+    "login_throttled_s": ("Trop d'essais de mot de passe : réessayez dans {seconds} s.",
+                          "Too many password attempts: try again in {seconds} s."),
+    "login_busy": ("Trop de connexions en cours : réessayez dans une seconde.",
+                   "Too many logins at the moment: try again in a second."),
+    "login_cross_site": ("Formulaire refusé : il ne vient pas de cette application. Rouvrez la page de connexion.",
+                         "Form refused: it does not come from this application. Open the login page again."),
     # search
     "search_title": ("Rechercher un client", "Find a client"),
     "search_label": ("Identifiant ou critère (type de revenu, profession…)",

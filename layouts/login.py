@@ -9,10 +9,18 @@ from layouts.common import tr
 
 
 def login_html(lang: str = "fr", error: bool = False, next_path: str = "/", logged_out: bool = False,
-               name: str = "", retry_after_s: int | None = None) -> str:
+               name: str = "", retry_after_s: int | None = None, busy: bool = False,
+               cross_site: bool = False) -> str:
     other = "en" if lang == "fr" else "fr"
     message = ""
-    if retry_after_s is not None:
+    if cross_site:
+        message = f'<div class="alert alert-danger" role="alert">{escape(tr("login_cross_site", lang))}</div>'
+    elif busy:
+        message = f'<div class="alert alert-warning" role="alert">{escape(tr("login_busy", lang))}</div>'
+    elif retry_after_s is not None and retry_after_s < 60:
+        message = (f'<div class="alert alert-warning" role="alert">'
+                   f'{escape(tr("login_throttled_s", lang, seconds=retry_after_s))}</div>')
+    elif retry_after_s is not None:
         minutes = max(1, -(-retry_after_s // 60))
         message = (f'<div class="alert alert-warning" role="alert">'
                    f'{escape(tr("login_throttled", lang, minutes=minutes))}</div>')

@@ -41,8 +41,10 @@ def header(lang: str, path: str, user_name: str | None, role: str | None) -> htm
                         [
                             html.Span([html.Strong(user_name or ""), f" ({role_text})"], id=ID("user"),
                                       className="me-3"),
-                            html.A(tr("logout", lang), href=f"/logout?lang={lang}", className="btn btn-light btn-sm",
-                                   id=ID("logout")),
+                            # A form post, not a link: a link on another site must not log anyone out.
+                            html.Form(html.Button(tr("logout", lang), type="submit", className="btn btn-light btn-sm",
+                                                  id=ID("logout")),
+                                      action=f"/logout?lang={lang}", method="post", className="m-0"),
                         ],
                         className="ms-auto d-flex align-items-center",
                     ),

@@ -37,6 +37,7 @@ from scoring.model.threshold import decide
 from scoring.offers import LoanTerms, OfferPolicy, current_terms
 from scoring.population import PopulationViews
 from scoring.schema import TABLES
+from scoring.text_policy import escape_controls, normalize_line_breaks, refused_character
 from scoring.theme_reasons import PRINCIPAL_REASONS, ThemeExplainer, ThemeReason, principal_reasons
 from scoring.validation import (
     APPLICATION_COLUMNS,
@@ -674,6 +675,12 @@ class ScoringService:
         if len(reason) > 500:
             raise_field_error("reason", reason[:40] + "…", "range", "motif trop long (500 caractères au plus).",
                               "reason too long (500 characters at most).")
+        reason = normalize_line_breaks(reason)
+        if (refused := refused_character(reason)) is not None:
+            raise_field_error("reason", escape_controls(reason[:40]), "character",
+                              f"caractère de contrôle ou de mise en forme {refused} refusé (retours à la ligne "
+                              "acceptés).",
+                              f"control or format character {refused} refused (line breaks are accepted).")
         validate_changes(changes)  # an empty edit is an error here, not a plain rescore
         score = self.what_if(client_id, changes)
         store = self._require_store()
@@ -692,8 +699,19 @@ class ScoringService:
     def store_reachable(self) -> bool:
         return self.store is not None and self.store.ping()
 
-    def authenticate(self, name: str, password: str) -> User | None:
-        return self._require_store().authenticate(name, password)
+    def authenticate(self, name: str, password: str, address: str = "-") -> User | None:
+        return self._require_store().authenticate(name, password, address)
+
+    def open_session(self, user_name: str) -> str:
+        """A new revocable dashboard session: the id the cookie carries."""
+        return self._require_store().open_session(user_name)
+
+    def session_user(self, session_id: str) -> User | None:
+        """The user of a live dashboard session (None once it ended, idled or aged out)."""
+        return self._require_store().session_user(session_id)
+
+    def end_session(self, session_id: str) -> None:
+        self._require_store().end_session(session_id)
 
     def user(self, name: str) -> User | None:
         """The user behind a dashboard session (None if it was removed meanwhile)."""

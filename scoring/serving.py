@@ -1,5 +1,6 @@
-"""The gunicorn worker class that `gunicorn.conf.py` names: gthread, but a worker whose threads are
-all busy leaves new connections to the other workers.
+"""The gunicorn classes that `gunicorn.conf.py` names: a logger whose access lines cannot be
+forged, and gthread workers that, when all their threads are busy, leave new connections to the
+other workers.
 
 Why: every worker waits on the same listening socket and the one already running wins the race to
 accept, so a burst of new keep-alive connections tends to land on a single worker. A scoring
@@ -17,7 +18,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from gunicorn.glogging import Logger, SafeAtoms
 from gunicorn.workers.gthread import ThreadWorker
+
+from scoring.text_policy import escape_controls
+
+
+class EscapedAtoms(SafeAtoms):
+    """gunicorn escapes quotes in access-log values; this also escapes control characters. The
+    path is logged decoded, so "/x%0D%0A127.0.0.1 \"GET /admin\" 200" would otherwise write a
+    second, forged line."""
+
+    def __init__(self, atoms: dict[str, Any]) -> None:
+        super().__init__({key: escape_controls(value) if isinstance(value, str) else value
+                          for key, value in atoms.items()})
+
+
+class EscapingLogger(Logger):
+    atoms_wrapper_class = EscapedAtoms
 
 
 class BalancedThreadWorker(ThreadWorker):

@@ -20,6 +20,7 @@ from typing import Any
 
 from scoring.errors import ErrorList, FieldError
 from scoring.schema import SENTINEL_DAYS, TABLES, ColumnSpec, label
+from scoring.text_policy import refused_character
 
 KEY = "SK_ID_CURR"
 _DAYS_PER_YEAR = 365.25
@@ -111,6 +112,9 @@ def coerce_field(name: str, value: Any) -> tuple[Any, FieldError | None]:
         if spec.levels is not None and value not in spec.levels:
             return fail("level", f"modalité inconnue {value!r} ; valeurs acceptées : {_levels_text(spec.levels)}.",
                         f"unknown level {value!r}; accepted: {_levels_text(spec.levels)}.")
+        if spec.levels is None and (refused := refused_character(value)) is not None:
+            return fail("character", f"caractère de contrôle ou de mise en forme {refused} refusé.",
+                        f"control or format character {refused} refused.")
         return value, None
     # Numbers: bool is an int in Python but never a valid amount or count.
     if isinstance(value, bool) or not isinstance(value, int | float):

@@ -6,6 +6,7 @@ Alembic migrations shipped in ``scoring/store/migrations``.
 
 from scoring.store.errors import (
     DuplicateClient,
+    LoginBusy,
     LoginThrottled,
     StaleVersion,
     StoreError,
@@ -13,7 +14,9 @@ from scoring.store.errors import (
     UnknownUser,
     UserExists,
 )
+from scoring.store.login_throttle import Limit, LoginPolicy
 from scoring.store.records import ROLES, ClientSummary, ClientVersion, NewClient, StoredExplanation, User, json_safe
+from scoring.store.sessions import SessionPolicy
 from scoring.store.store import (
     NEW_CLIENT_ID_FLOOR,
     AuditEntry,
@@ -32,8 +35,12 @@ __all__ = [
     "ClientSummary",
     "ClientVersion",
     "DuplicateClient",
+    "Limit",
+    "LoginBusy",
+    "LoginPolicy",
     "LoginThrottled",
     "NewClient",
+    "SessionPolicy",
     "StaleVersion",
     "Store",
     "StoreError",

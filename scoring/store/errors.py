@@ -46,7 +46,8 @@ class UserExists(StoreError):
 
 
 class LoginThrottled(StoreError):
-    """Too many wrong passwords for this name lately: no password is checked until `retry_after_s`."""
+    """Too many wrong passwords lately (for this name from this address, for this name, or from
+    this address): no password is checked until `retry_after_s`."""
 
     def __init__(self, name: str, retry_after_s: int) -> None:
         self.name = name
@@ -54,4 +55,17 @@ class LoginThrottled(StoreError):
         super().__init__(
             f"Trop d'essais de mot de passe pour {name!r} : réessayez dans {retry_after_s} s / too many "
             f"password attempts for {name!r}: try again in {retry_after_s} s"
+        )
+
+
+class LoginBusy(LoginThrottled):
+    """Too many password checks running in this process right now: try again in a second."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.retry_after_s = 1
+        StoreError.__init__(
+            self,
+            "Trop de connexions en cours : réessayez dans une seconde / too many logins at the moment: "
+            "try again in a second",
         )

@@ -215,3 +215,30 @@ class AdvisorDecisionRow(Base):
         Index(None, "kind", "created_at"),
         CheckConstraint("kind IN ('decision', 'approval', 'contest')", name="kind_known"),
     )
+
+
+class DashboardSession(Base):
+    """A dashboard login: the cookie carries a random id, only its SHA-256 is stored, so a session
+    ends for good when its row goes (logout, password change, user removal, expiry)."""
+
+    __tablename__ = "dashboard_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(64), ForeignKey("users.name", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class LoginAttempt(Base):
+    """Password checks, kept for the throttling windows only (the audit trail keeps them for good):
+    counted per name and address, per name and per address (see scoring.store.login_throttle)."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128))
+    address: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime]
+
+    __table_args__ = (Index(None, "name", "created_at"), Index(None, "address", "created_at"))

@@ -24,28 +24,44 @@ import re
 import secrets
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import BigInteger, Engine, and_, any_, bindparam, create_engine, event, func, or_, select, text, update
+from sqlalchemy import (
+    BigInteger,
+    Engine,
+    and_,
+    any_,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scoring.store import sessions
 from scoring.store.errors import (
     DuplicateClient,
-    LoginThrottled,
     StaleVersion,
     UnknownClient,
     UnknownUser,
     UserExists,
 )
+from scoring.store.login_throttle import UNKNOWN_ADDRESS, CheckSlots, LoginPolicy, attempt_row, check_attempts
+from scoring.store.login_throttle import prune_statement as prune_attempts
 from scoring.store.models import ApiToken, AuditEvent, Client, ClientVersionRow, UserRow, VersionExplanation
 from scoring.store.records import (
     ROLES,
@@ -57,6 +73,8 @@ from scoring.store.records import (
     as_utc,
     json_safe,
 )
+from scoring.store.sessions import SessionPolicy
+from scoring.text_policy import refused_character
 
 NEW_CLIENT_ID_FLOOR = 10_000_000
 """Ids the store allocates start above this, far from the Kaggle SK_ID_CURR range (100002–456255)."""
@@ -112,9 +130,6 @@ class AuditEntry:
         }
 
 
-# Wrong passwords allowed per user name in the window before logins are refused for a while.
-LOGIN_FAILURES_ALLOWED = 5
-LOGIN_WINDOW = timedelta(minutes=15)
 
 # Statements of the hot reads, built once (Core: see Store._query).
 _CLIENTS = Client.__table__
@@ -159,18 +174,20 @@ class Store:
         pool_size: int = 5,
         max_overflow: int = 20,
         busy_timeout_s: float = 30.0,
-        login_failures_allowed: int = LOGIN_FAILURES_ALLOWED,
-        login_window: timedelta = LOGIN_WINDOW,
+        login_policy: LoginPolicy | None = None,
+        session_policy: SessionPolicy | None = None,
     ) -> None:
         self.url = normalize_database_url(database_url)
-        self.login_failures_allowed = login_failures_allowed
-        self.login_window = login_window
+        self.login_policy = login_policy or LoginPolicy()
+        self.session_policy = session_policy or SessionPolicy()
+        self._check_slots = CheckSlots(self.login_policy.concurrent_checks, self.login_policy.queued_checks,
+                                       self.login_policy.queue_wait_s)
         self.dialect = self.url.get_backend_name()
         options: dict[str, Any] = {}
         if self.dialect == "sqlite":
             database = self.url.database or ""
             if database and database != ":memory:" and not database.startswith("file:"):
-                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                _create_private_file(Path(database).expanduser())
             options["connect_args"] = {"check_same_thread": False, "timeout": busy_timeout_s}
         else:
             options["pool_pre_ping"] = True
@@ -685,11 +702,7 @@ class Store:
                 f"rôle {role!r} inconnu, attendu l'un de {', '.join(ROLES)} / unknown role "
                 f"{role!r}, expected one of {', '.join(ROLES)}"
             )
-        if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-            raise ValueError(
-                f"mot de passe trop court : au moins {MIN_PASSWORD_LENGTH} caractères / password "
-                f"too short: at least {MIN_PASSWORD_LENGTH} characters"
-            )
+        _check_password(password)
         password_hash = self._hasher.hash(password)
         now = _now()
         try:
@@ -702,60 +715,106 @@ class Store:
             raise UserExists(name) from None
         return User(name=name, role=role, created_at=now)
 
-    def authenticate(self, name: str, password: str) -> User | None:
+    def authenticate(self, name: str, password: str, address: str = UNKNOWN_ADDRESS) -> User | None:
         """The user if ``password`` is theirs, else None (same work whether the name exists or not).
 
-        After ``login_failures_allowed`` wrong passwords for a name within ``login_window`` (and
-        since its last good one), :class:`LoginThrottled` is raised without checking the password
-        until the oldest of them leaves the window: a password cannot be guessed at Argon2's pace.
-        Every attempt is in the audit trail (``login`` / ``login_failed``), which is what the
-        count reads, so it holds across workers and restarts."""
+        Before any hashing, :class:`LoginThrottled` is raised while the login policy asks this
+        name, this address, or this name from this address to wait (increasing waits, never a
+        lock; see scoring.store.login_throttle), and :class:`LoginBusy` while this process already
+        runs as many password checks as it allows. Every checked attempt goes to the audit trail
+        (``login`` / ``login_failed``, with the address) and to the throttling counts."""
         if not isinstance(name, str) or not isinstance(password, str):
             return None
         actor = name[:128]
-        self._check_login_attempts(actor)
-        with self._read() as session:
-            row = session.get(UserRow, name)
-            stored = row.password_hash if row is not None else self._dummy_hash
-            user = _user_record(row) if row is not None else None
-        try:
-            self._hasher.verify(stored, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            self._record_login(actor, succeeded=False)
+        address = (address or UNKNOWN_ADDRESS)[:64]
+        with self._query() as connection:
+            check_attempts(connection, self.login_policy, actor, address, _now())
+        with self._check_slots.slot(actor):
+            with self._read() as session:
+                row = session.get(UserRow, name)
+                stored = row.password_hash if row is not None else self._dummy_hash
+                user = _user_record(row) if row is not None else None
+            try:
+                self._hasher.verify(stored, password)
+                matched = user is not None
+            except (VerifyMismatchError, VerificationError, InvalidHashError):
+                matched = False
+        self._record_login(actor, address, succeeded=matched)
+        if not matched:
             return None
-        if user is None:
-            self._record_login(actor, succeeded=False)
-            return None
-        self._record_login(actor, succeeded=True)
         if self._hasher.check_needs_rehash(stored):
             with self._write() as session:
                 session.execute(update(UserRow).where(UserRow.name == name)
                                 .values(password_hash=self._hasher.hash(password)))
         return user
 
-    def _check_login_attempts(self, actor: str) -> None:
+    def _record_login(self, actor: str, address: str, *, succeeded: bool) -> None:
         now = _now()
-        events = AuditEvent.__table__.c
-        with self._query() as connection:
-            rows = connection.execute(
-                select(events.action, events.created_at)
-                .where(events.actor == actor, events.action.in_(("login", "login_failed")),
-                       events.created_at > now - self.login_window)
-                .order_by(events.created_at.desc(), events.id.desc())
-                .limit(self.login_failures_allowed + 1)
-            ).all()
-        failures = []
-        for action, created_at in rows:
-            if action == "login":
-                break
-            failures.append(as_utc(created_at))
-        if len(failures) >= self.login_failures_allowed:
-            oldest = failures[self.login_failures_allowed - 1]
-            raise LoginThrottled(actor, max(1, math.ceil((oldest + self.login_window - now).total_seconds())))
-
-    def _record_login(self, actor: str, *, succeeded: bool) -> None:
         with self._write() as session:
-            session.add(_audit(actor, "login" if succeeded else "login_failed", None, {}, _now()))
+            session.add(_audit(actor, "login" if succeeded else "login_failed", None, {"address": address}, now))
+            session.add(attempt_row(actor, address, succeeded, now))
+            # Now and then, drop attempts no window looks at any more (about one login in 100).
+            if secrets.randbelow(100) == 0:
+                session.execute(prune_attempts(self.login_policy, now))
+
+    def set_password(self, name: str, password: str, *, actor: str = "system") -> None:
+        """A new password for ``name``; every dashboard session of theirs ends."""
+        _check_password(password)
+        password_hash = self._hasher.hash(password)
+        now = _now()
+        with self._write() as session:
+            changed = session.execute(update(UserRow).where(UserRow.name == name)
+                                      .values(password_hash=password_hash)).rowcount
+            if not changed:
+                raise UnknownUser(str(name))
+            session.execute(sessions.end_user_statement(name))
+            session.add(_audit(actor, "password_change", None, {"user": name}, now))
+
+    def remove_user(self, name: str, *, actor: str = "system") -> None:
+        """Remove ``name``: their sessions end and their API tokens go (the audit trail keeps
+        who they were and what they did)."""
+        now = _now()
+        with self._write() as session:
+            if session.get(UserRow, name) is None:
+                raise UnknownUser(str(name))
+            session.execute(sessions.end_user_statement(name))
+            session.execute(delete(ApiToken).where(ApiToken.user_name == name))
+            session.execute(delete(UserRow).where(UserRow.name == name))
+            session.add(_audit(actor, "user_remove", None, {"user": name}, now))
+
+    # --- dashboard sessions ----------------------------------------------------------------------
+
+    def open_session(self, user_name: str) -> str:
+        """A new dashboard session for ``user_name``: the id to put in the cookie."""
+        session_id, digest = sessions.new_session_id()
+        now = _now()
+        with self._write() as session:
+            session.add(sessions.session_row(digest, user_name, now))
+            # Now and then, drop sessions nobody can use any more (about one login in 20).
+            if secrets.randbelow(20) == 0:
+                session.execute(sessions.prune_statement(self.session_policy, now))
+        return session_id
+
+    def session_user(self, session_id: str) -> User | None:
+        """The user of a live session, else None (unknown, ended, idle or too old)."""
+        if not isinstance(session_id, str) or not session_id:
+            return None
+        digest = sessions.session_digest(session_id)
+        now = _now()
+        with self._query(one_statement=True) as connection:
+            user, state = sessions.live_session_user(connection, self.session_policy, digest, now)
+        if state == "touch":
+            with self._write() as session:
+                session.execute(sessions.touch_statement(digest, now))
+        elif state == "expired":
+            with self._write() as session:
+                session.execute(sessions.end_statement(digest))
+        return user
+
+    def end_session(self, session_id: str) -> None:
+        if isinstance(session_id, str) and session_id:
+            with self._write() as session:
+                session.execute(sessions.end_statement(sessions.session_digest(session_id)))
 
     def get_user(self, name: str) -> User:
         with self._read() as session:
@@ -915,7 +974,26 @@ def _check_text(name: str, value: Any, *, required: bool = True, max_length: int
         raise ValueError(
             f"{name} : {max_length} caractères au plus / {name}: at most {max_length} characters"
         )
+    if (refused := refused_character(value)) is not None:
+        raise ValueError(f"{name} : caractère de contrôle ou de mise en forme {refused} refusé / {name}: "
+                         f"control or format character {refused} refused")
     return value
+
+
+def _check_password(password: Any) -> None:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(
+            f"mot de passe trop court : au moins {MIN_PASSWORD_LENGTH} caractères / password "
+            f"too short: at least {MIN_PASSWORD_LENGTH} characters"
+        )
+
+
+def _create_private_file(path: Path) -> None:
+    """Create a new SQLite file readable by its owner only (SQLite would create it 644 and gives
+    its -wal and -shm files the database file's mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _check_user_name(name: Any) -> str:
