@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -76,3 +78,12 @@ def test_ping_is_false_when_the_database_cannot_be_reached() -> None:
 def test_postgres_urls_without_a_driver_use_psycopg() -> None:
     assert Store("postgres://u:p@host/db").url.drivername == "postgresql+psycopg"
     assert Store("postgresql://u@host/db").url.drivername == "postgresql+psycopg"
+
+
+def test_a_new_sqlite_store_file_is_readable_by_its_owner_only(tmp_path: object) -> None:
+    path = Path(str(tmp_path)) / "private" / "store.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        store.add_user("alice", "viewer", "correct horse battery")  # the WAL files exist now
+        for file in (path, path.with_name("store.db-wal"), path.with_name("store.db-shm")):
+            if file.exists():
+                assert oct(file.stat().st_mode & 0o777) == "0o600", file
