@@ -7,7 +7,9 @@ Screenshots of the main views go to docs/screenshots/ (they are in the README)."
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -256,3 +258,70 @@ def test_keyboard_reaches_the_search_box_and_a_client(advisor_page: Page, live_u
     advisor_page.keyboard.press("Enter")
     advisor_page.wait_for_url(re.compile(rf".*/client/{dashboard.client_ids[2]}$"))
     expect(advisor_page.locator("#gauge-decision-text")).to_be_visible()
+
+
+CSP_WATCH = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+    (event) => window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI));
+"""
+
+
+def test_pages_work_under_the_content_security_policy_with_no_violation(browser: Browser, live_url: str,
+                                                                       dashboard: Dashboard) -> None:
+    """The dashboard (charts, clientside callbacks, the edit form, logout) and Swagger UI run with
+    scripts from this origin and the inline ones hashed at start-up: the browser reports nothing."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.add_init_script(CSP_WATCH)
+    page = log_in(context, live_url, "conseil")
+    response = page.goto(f"{live_url}/client/{dashboard.client_ids[2]}")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    open_client(page, live_url, dashboard.client_ids[2])
+    expect(page.locator("#bivariate-figure .main-svg").first).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
+    page.goto(f"{live_url}/api/docs/swagger")
+    expect(page.locator("#swagger-ui .info .title").first).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
+    # Logging out is a form post from the page; the session then ends.
+    page.goto(f"{live_url}/")
+    page.click("#shell-logout")
+    expect(page.locator(".alert-secondary")).to_be_visible()
+    page.goto(f"{live_url}/")
+    expect(page.locator("#login-name")).to_be_visible()
+    context.close()
+
+
+@pytest.fixture
+def framer_url(live_url: str, dashboard: Dashboard) -> Iterator[str]:
+    """A page of the same site (another port of this host, so the session cookie goes along)
+    that frames the logged-in client page, served on loopback."""
+    body = f'<iframe id="victim" src="{live_url}/client/{dashboard.client_ids[0]}"></iframe>'.encode()
+
+    class Framer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Framer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def test_another_page_cannot_frame_the_dashboard(browser: Browser, live_url: str, framer_url: str) -> None:
+    """The framed client page with its Save button: the browser refuses to show it."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = log_in(context, live_url, "conseil")
+    page.goto(framer_url)
+    page.wait_for_timeout(1000)
+    frames = [frame for frame in page.frames if frame != page.main_frame]
+    assert len(frames) == 1
+    assert not frames[0].url.startswith(live_url), frames[0].url  # an error page, not the client page
+    context.close()
