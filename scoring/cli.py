@@ -175,7 +175,7 @@ def _serve(args: argparse.Namespace) -> int:
         users = ", ".join(f"{name} ({dict(DEMO_USERS).get(name, '')})" for name in credentials)
         console.print(f"Démo / demo — utilisateurs / users {users} ; mots de passe dans / passwords in "
                       f"{(settings.data_dir / DEMO_CREDENTIALS_FILE).resolve()} (mode 600)",
-                      markup=False, highlight=False)
+                      markup=False, highlight=False, soft_wrap=True)
     command = [gunicorn, "--chdir", str(root), "-c", str(root / "gunicorn.conf.py"), "app:server"]
     if args.workers:
         command[1:1] = ["--workers", str(args.workers)]
