@@ -15,7 +15,7 @@ from layouts import shell
 from layouts.client_page import ID as CLIENT
 from layouts.common import tr
 from layouts.edit import ID, changes_from_form, edit_form, form_term, simulation_result
-from scoring.display import format_money
+from scoring.display import format_amount
 from scoring.errors import Forbidden, InvalidApplication, ScoringError, StaleVersion
 from scoring.offers import current_terms, form_changes
 
@@ -81,7 +81,7 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
         changes, recomputed = form_changes(current_terms(fields, service.offer_policy),
                                            changes_from_form(service.editable_fields(lang), ids, values, fields),
                                            form_term(ids, values))
-        payment = format_money(changes["AMT_ANNUITY"], lang) if recomputed else None
+        payment = format_amount(changes["AMT_ANNUITY"], lang) if recomputed else None
         saving = ctx.triggered_id == ID("save")
         if not changes:
             return no_update, _alert(tr("no_change", lang), "secondary"), clear, no_update

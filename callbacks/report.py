@@ -9,7 +9,8 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 from callbacks.navigation import lang_from_search
 from layouts import shell
 from layouts.common import tr
-from layouts.report import ID, report_content, report_sheet
+from layouts.report import ID, report_sheet
+from scoring.client_letter import client_letter
 from scoring.errors import ScoringError, UnknownClient
 from scoring.report_pdf import render_pdf
 
@@ -18,10 +19,7 @@ if TYPE_CHECKING:
 
 
 def build_content(service: ScoringService, client_id: int, lang: str) -> dict[str, Any]:
-    current = service.client(client_id)
-    score = service.score_client(client_id).to_dict(lang)
-    recourse = service.recourse(client_id).to_dict(lang)
-    return report_content(score, recourse, current.version, lang)
+    return client_letter(service, client_id, lang)
 
 
 def register_callbacks(app: Dash, service: ScoringService) -> None:
@@ -51,7 +49,7 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return no_update
         lang = lang_from_search(url_search)
         content = build_content(service, int(client_id), lang)
-        name = f"rapport-client-{client_id}.pdf" if lang == "fr" else f"client-report-{client_id}.pdf"
+        name = f"courrier-demande-{client_id}.pdf" if lang == "fr" else f"application-letter-{client_id}.pdf"
         return dcc.send_bytes(render_pdf(content), name)
 
     app.clientside_callback(

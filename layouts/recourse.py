@@ -7,7 +7,7 @@ from typing import Any
 from dash import html
 
 from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, tr
-from scoring.display import format_money, format_value
+from scoring.display import format_amount, format_value
 from scoring.feature_labels import feature_label
 
 ID = PanelIds("recourse")
@@ -63,8 +63,8 @@ def recourse_context(recourse: dict[str, Any], lang: str = "fr") -> list[str]:
     lines = []
     terms = recourse.get("terms")
     if terms and recourse.get("options"):
-        lines.append(tr("recourse_terms", lang, amount=format_money(terms["amount"], lang),
-                        term=round(terms["term_months"]), payment=format_money(terms["monthly_payment"], lang),
+        lines.append(tr("recourse_terms", lang, amount=format_amount(terms["amount"], lang),
+                        term=round(terms["term_months"]), payment=format_amount(terms["monthly_payment"], lang),
                         rate=terms["rate_note"]))
         message = recourse.get("message")
         if message:

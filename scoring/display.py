@@ -107,6 +107,22 @@ def format_money(value: float, lang: str = "fr") -> str:
     return _number(float(value), 0, lang)
 
 
+def currency() -> str:
+    """The currency amounts are in (`PAD_CURRENCY`, a symbol or an ISO code; euro by default)."""
+    import os
+
+    return os.environ.get("PAD_CURRENCY", "€").strip() or "€"
+
+
+def format_amount(value: float, lang: str = "fr") -> str:
+    """Money with its currency, as a client reads it: "12 345 €", "€12,345"."""
+    symbol = currency()
+    number = format_money(value, lang)
+    if lang == "fr" or len(symbol) > 1:
+        return f"{number}\u00a0{symbol}"
+    return f"{symbol}{number}"
+
+
 def format_years(days: float, lang: str = "fr") -> str:
     years = abs(float(days)) / 365.25
     unit = "ans" if lang == "fr" else "years"
@@ -158,7 +174,8 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
     if feature == "AGE_YEARS":
         return f"{_number(number, 0, lang)} {'ans' if lang == 'fr' else 'years'}"
     if feature in _PERCENT_FEATURES or "_SHARE" in feature:
-        return f"{_number(number * 100, 1, lang)}\u00a0%"
+        # French puts a (no-break) space before %, English none.
+        return f"{_number(number * 100, 1, lang)}{chr(0xA0) if lang == 'fr' else ''}%"
     if feature == "CREDIT_TO_ANNUITY_RATIO":  # a number of payments: one decimal is enough
         return _number(number, 1, lang)
     if feature.startswith(_SCORE_FEATURES_PREFIX) or feature.endswith(("_RATIO", "_MEAN")):

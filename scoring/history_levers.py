@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scoring.display import format_money
+from scoring.display import format_amount
 
 ON_TIME_MONTHS = 12
 DAYS_PER_MONTH = 30.44
@@ -108,9 +108,9 @@ LEVERS: tuple[HistoryLever, ...] = (
         lambda h: _overdue(h) > 0 or (_number(h.get("BUREAU_OVERDUE_COUNT")) or 0) > 0,
         _clear_overdue,
         lambda h: {
-            "fr": f"Régler les impayés en cours chez d'autres prêteurs ({format_money(_overdue(h), 'fr')}), "
+            "fr": f"Régler les impayés en cours chez d'autres prêteurs ({format_amount(_overdue(h), 'fr')}), "
                   "puis redemander : le bureau de crédit ne signalera plus de retard en cours.",
-            "en": f"Settle the amounts overdue with other lenders ({format_money(_overdue(h), 'en')}), then "
+            "en": f"Settle the amounts overdue with other lenders ({format_amount(_overdue(h), 'en')}), then "
                   "reapply: the credit bureau will no longer report a current delay.",
         },
     ),
@@ -120,9 +120,9 @@ LEVERS: tuple[HistoryLever, ...] = (
         _repay_half,
         lambda h: {
             "fr": "Rembourser la moitié des dettes en cours chez d'autres prêteurs "
-                  f"({format_money((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'fr')}), puis redemander.",
+                  f"({format_amount((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'fr')}), puis redemander.",
             "en": "Repay half of the current debts with other lenders "
-                  f"({format_money((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'en')}), then reapply.",
+                  f"({format_amount((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'en')}), then reapply.",
         },
     ),
     HistoryLever(

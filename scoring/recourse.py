@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scoring.display import decision_label, format_money
+from scoring.display import decision_label, format_amount
 from scoring.errors import InvalidApplication
 from scoring.history_levers import LEVERS
 from scoring.offers import LoanTerms, OfferPolicy, current_terms, offer_changes
@@ -125,21 +125,21 @@ def _describe(terms: LoanTerms, candidate: _Candidate) -> dict[str, str]:
     parts_en: list[str] = []
     changes = candidate.changes
     if "AMT_GOODS_PRICE" in changes:
-        parts_fr.append(f"choisir un bien à {format_money(changes['AMT_GOODS_PRICE'], 'fr')} au lieu de "
-                        f"{format_money(terms.goods_price or 0, 'fr')}")
-        parts_en.append(f"choose goods priced {format_money(changes['AMT_GOODS_PRICE'], 'en')} instead of "
-                        f"{format_money(terms.goods_price or 0, 'en')}")
+        parts_fr.append(f"choisir un bien à {format_amount(changes['AMT_GOODS_PRICE'], 'fr')} au lieu de "
+                        f"{format_amount(terms.goods_price or 0, 'fr')}")
+        parts_en.append(f"choose goods priced {format_amount(changes['AMT_GOODS_PRICE'], 'en')} instead of "
+                        f"{format_amount(terms.goods_price or 0, 'en')}")
     if "AMT_CREDIT" in changes:
-        parts_fr.append(f"emprunter {format_money(changes['AMT_CREDIT'], 'fr')} au lieu de "
-                        f"{format_money(terms.amount, 'fr')}")
-        parts_en.append(f"borrow {format_money(changes['AMT_CREDIT'], 'en')} instead of "
-                        f"{format_money(terms.amount, 'en')}")
+        parts_fr.append(f"emprunter {format_amount(changes['AMT_CREDIT'], 'fr')} au lieu de "
+                        f"{format_amount(terms.amount, 'fr')}")
+        parts_en.append(f"borrow {format_amount(changes['AMT_CREDIT'], 'en')} instead of "
+                        f"{format_amount(terms.amount, 'en')}")
         down = max((terms.goods_price or 0.0) - changes["AMT_CREDIT"], 0.0)
         if "AMT_GOODS_PRICE" not in changes and down > 0:
-            parts_fr.append(f"soit un apport de {format_money(down, 'fr')} sur le bien de "
-                            f"{format_money(terms.goods_price, 'fr')}")
-            parts_en.append(f"i.e. a down payment of {format_money(down, 'en')} on the goods priced "
-                            f"{format_money(terms.goods_price, 'en')}")
+            parts_fr.append(f"soit un apport de {format_amount(down, 'fr')} sur le bien de "
+                            f"{format_amount(terms.goods_price, 'fr')}")
+            parts_en.append(f"i.e. a down payment of {format_amount(down, 'en')} on the goods priced "
+                            f"{format_amount(terms.goods_price, 'en')}")
     new_term, old_term = round(candidate.term_months), round(terms.term_months)
     if "term" in candidate.levers:
         parts_fr.append(f"sur {new_term} mois au lieu de {old_term}")
@@ -148,10 +148,10 @@ def _describe(terms: LoanTerms, candidate: _Candidate) -> dict[str, str]:
         parts_fr.append(f"sur la même durée ({old_term} mois)")
         parts_en.append(f"over the same term ({old_term} months)")
     payment = changes.get("AMT_ANNUITY", terms.monthly_payment)
-    parts_fr.append(f"échéance mensuelle de {format_money(payment, 'fr')} au lieu de "
-                    f"{format_money(terms.monthly_payment, 'fr')}")
-    parts_en.append(f"monthly payment {format_money(payment, 'en')} instead of "
-                    f"{format_money(terms.monthly_payment, 'en')}")
+    parts_fr.append(f"échéance mensuelle de {format_amount(payment, 'fr')} au lieu de "
+                    f"{format_amount(terms.monthly_payment, 'fr')}")
+    parts_en.append(f"monthly payment {format_amount(payment, 'en')} instead of "
+                    f"{format_amount(terms.monthly_payment, 'en')}")
     fr = parts_fr[0][0].upper() + " ; ".join(parts_fr)[1:] + "."
     en = parts_en[0][0].upper() + "; ".join(parts_en)[1:] + "."
     return {"fr": fr, "en": en}

@@ -1,5 +1,5 @@
-"""The one-page client report as a PDF (fpdf2), from content already written in the reader's
-language (see layouts/report.py: the printable page and this PDF share that content).
+"""The client's one-page letter as a PDF (fpdf2), from content already written in the reader's
+language (scoring.client_letter: the printable page and this PDF share that content).
 
 A Unicode TrueType font is needed for French (œ, ’, the narrow no-break space of "12 345"):
 DejaVu Sans, which matplotlib ships with its wheel, else Debian's copy; without either, the
@@ -74,40 +74,39 @@ class _Report(FPDF):
 
 
 def render_pdf(content: dict[str, Any]) -> bytes:
-    """One A4 page: header, decision, summary, reasons, favourable factors, what could change it."""
+    """The client's letter on one A4 page (scoring.client_letter's content), every line written by
+    multi_cell one under the other, so no text can sit over another."""
     pdf = _Report()
-    pdf.set_title(pdf.text_(f"{content['title']} — {content['client']}"))
+    pdf.set_title(pdf.text_(f"{content['title']} — {content['reference']}"))
     pdf.set_lang(content.get("lang", "fr"))
-    pdf.set_creator("Prêt à dépenser")
+    pdf.set_creator(pdf.text_(content["bank"]))
+    pdf.set_auto_page_break(auto=True, margin=14)
     pdf.add_page()
-    pdf.line_(content["title"], 18, bold=True, height=9)
-    pdf.line_(f"{content['client']} · {content['date']} · {content['model']}", 9, rgb=(70, 70, 70))
-    pdf.ln(3)
-    decision = content["decision"]
-    mark = DECISION_MARK[decision] + " " if pdf.unicode else ""
-    pdf.line_(mark + content["decision_text"], 22, bold=True, height=11, rgb=DECISION_RGB[decision])
-    pdf.line_(content["probability"], 12, bold=True)
-    pdf.line_(content["distance"], 10)
-    pdf.ln(2)
-    pdf.line_(content["summary_title"], 12, bold=True, height=7)
-    pdf.set_font(pdf.family, "", 9)
-    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-    for i, (label, value) in enumerate(content["summary"]):
-        x = pdf.l_margin + (half if i % 2 else 0)
-        if i % 2 == 0 and i:
-            pdf.ln(4.6)
-        pdf.set_xy(x, pdf.get_y())
-        pdf.set_text_color(70, 70, 70)
-        pdf.cell(half * 0.58, 4.6, pdf.text_(label[:42]))
-        pdf.set_text_color(26, 26, 26)
-        pdf.cell(half * 0.42, 4.6, pdf.text_(value))
-    pdf.ln(7)
-    for title_key, items_key in (("reasons_title", "reasons"), ("favourable_title", "favourable"),
-                                 ("what_changes_title", "what_changes"), ("warnings_title", "warnings")):
+    pdf.line_(content["bank"], 11, bold=True, rgb=(70, 70, 70))
+    pdf.line_(content["title"], 17, bold=True, height=8.5)
+    pdf.line_(f"{content['reference']} · {content['date']}", 9, rgb=(70, 70, 70))
+    pdf.ln(2.5)
+    decision = content.get("decision")
+    if decision:
+        mark = DECISION_MARK[decision] + " " if pdf.unicode else ""
+        pdf.line_(mark + content["decision_text"], 18, bold=True, height=9, rgb=DECISION_RGB[decision])
+    for key in ("request", "decided", "recommendation"):
+        if content.get(key):
+            pdf.line_(content[key], 10)
+            pdf.ln(1)
+    if content.get("contest"):
+        pdf.line_(content["contest"], 10, bold=True)
+    for title_key, items_key, empty_key in (("reasons_title", "reasons", None),
+                                            ("changes_title", "changes", "changes_none")):
+        if not content.get(title_key):
+            continue
+        pdf.ln(1.5)
+        pdf.line_(content[title_key], 12, bold=True, height=7)
         if content.get(items_key):
-            pdf.line_(content[title_key], 12, bold=True, height=7)
-            pdf.bullets(content[items_key])
-            pdf.ln(1.5)
-    pdf.set_y(pdf.h - 24)
-    pdf.line_(content["disclaimer"], 8, rgb=(70, 70, 70), height=4)
+            pdf.bullets(content[items_key], size=9.5)
+        elif empty_key and content.get(empty_key):
+            pdf.line_(content[empty_key], 9.5)
+    pdf.ln(1.5)
+    pdf.line_(content["rights_title"], 12, bold=True, height=7)
+    pdf.line_(content["rights"], 9.5, height=4.8)
     return bytes(pdf.output())

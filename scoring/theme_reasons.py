@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.display import display_label, format_value, is_missing
+from scoring.display import display_label, format_amount, format_value, is_missing, is_money
 from scoring.schema import SENTINEL_DAYS
 from scoring.themes import LEGACY_THEME, THEMES, Theme, theme_of
 
@@ -67,8 +67,15 @@ class _Values(dict):
 
     def __missing__(self, name: str) -> str:
         position = self._explainer.position.get(name)
-        value = self._row[position] if position is not None else self._fields.get(name)
-        return _formatted(name, _plain(value), self._lang, self._fields.get(name))
+        value = _plain(self._row[position] if position is not None else self._fields.get(name))
+        return _stated(name, value, self._lang, self._fields.get(name))
+
+
+def _stated(name: str, value: Any, lang: str, raw: Any) -> str:
+    """A value as a sentence states it: money with its currency."""
+    if is_money(name) and not is_missing(value) and not isinstance(value, str):
+        return format_amount(float(value), lang)
+    return _formatted(name, value, lang, raw)
 
 
 class ThemeExplainer:
@@ -128,7 +135,7 @@ class ThemeExplainer:
         named_feature = name or self.feature_names[int(self.members[i][np.argmax(np.abs(values[self.members[i]]))])]
         value = _plain(row[position]) if position is not None else None
         raw = fields.get(name) if name else None
-        shown = _formatted(name, value, lang, raw) if name else ""
+        shown = _stated(name, value, lang, raw) if name else ""
         pensioner = name == "DAYS_EMPLOYED" and raw == SENTINEL_DAYS
         comparison = self._comparison(theme, position, value, lang) if position is not None else ""
         if name is None or (is_missing(value) and not pensioner):

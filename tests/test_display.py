@@ -25,7 +25,7 @@ from scoring.display import decision_label, display_label, format_probability, f
     ("NAME_TYPE_SUITE", "Family", "fr", "Famille"),
     ("CODE_GENDER", "F", "en", "Female"),
     ("ANNUITY_TO_INCOME_RATIO", 0.16, "fr", "16,0\u00a0%"),
-    ("PREV_REFUSED_SHARE", 0.25, "en", "25.0\u00a0%"),
+    ("PREV_REFUSED_SHARE", 0.25, "en", "25.0%"),
     ("INST_LATE_SHARE_RECENT", 0.0, "fr", "0,0\u00a0%"),
     ("EXT_SOURCE_2", 0.6543, "en", "0.65"),
     ("EXT_SOURCE_2", None, "fr", "non renseigné"),

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
-import zlib
-from datetime import UTC, datetime
 from typing import Any
 
 import plotly.graph_objects as go
@@ -16,10 +13,8 @@ from layouts.compare import compare_sentence
 from layouts.edit import changes_from_form, contribution_changes
 from layouts.gauge import decision_block, gauge_figure, gauge_range
 from layouts.recourse import recourse_items
-from layouts.report import report_content
 from layouts.search import RECENT_MAX, remember
 from layouts.why import importance_figure, waterfall_data, waterfall_figure
-from scoring.report_pdf import render_pdf
 
 
 def text_of(component: Any) -> str:
@@ -182,24 +177,3 @@ def test_recent_clients_keep_the_latest_first_without_duplicates() -> None:
     for client in (1, 2, 3, 2, *range(10, 20)):
         recent = remember(recent, client)
     assert recent[0] == 19 and len(recent) == RECENT_MAX and len(set(recent)) == RECENT_MAX
-
-
-def pdf_text(pdf: bytes) -> str:
-    """Text drawn on the pages (fpdf2 deflates its content streams)."""
-    chunks = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            chunks.append(zlib.decompress(stream).decode("latin-1"))
-        except zlib.error:
-            continue
-    return "\n".join(chunks)
-
-
-def test_pdf_report_is_one_page_with_the_decision_and_the_model_version() -> None:
-    content = report_content(make_score(), {"decision": "refused", "options": [], "message": "Aucun recours."},
-                             3, "fr", now=datetime(2026, 11, 25, tzinfo=UTC))
-    pdf = render_pdf(content)
-    assert pdf.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 1
-    assert "25/11/2026" in content["date"] and content["decision_text"] == "REFUSÉ"
-    assert len(pdf_text(pdf)) > 0
