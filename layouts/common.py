@@ -233,7 +233,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "advisor_answered": ("Réponse à la décision n° {id} enregistrée.", "Answer to decision {id} recorded."),
     "advisor_contest_saved": ("Contestation enregistrée : le prochain conseiller la verra.",
                               "Contest recorded: the next advisor will see it."),
-    "nav_report": ("Rapport imprimable", "Printable report"),
+    "nav_report": ("Courrier au client", "Letter to the client"),
     # gauge
     "decision_title": ("Décision", "Decision"),
     "probability_of_default": ("Probabilité de défaut", "Probability of default"),

@@ -230,7 +230,7 @@ def test_print_view_holds_the_report_only(advisor_page: Page, live_url: str, das
     advisor_page.emulate_media(media="print")
     expect(advisor_page.locator(".app-header")).to_be_hidden()
     expect(advisor_page.locator("#report-print")).to_be_hidden()
-    expect(advisor_page.locator("#report-sheet")).to_contain_text("Modèle")
+    expect(advisor_page.locator("#report-sheet")).to_contain_text("Vos droits")
     screenshot(advisor_page, "report-print-fr")
     printed = advisor_page.pdf(format="A4")
     # One A4 page: Chromium writes one "/Type /Page" object per printed page.
@@ -238,7 +238,7 @@ def test_print_view_holds_the_report_only(advisor_page: Page, live_url: str, das
     advisor_page.emulate_media(media="screen")
     with advisor_page.expect_download() as download:
         advisor_page.click("#report-pdf")
-    assert download.value.suggested_filename == f"rapport-client-{client_id}.pdf"
+    assert download.value.suggested_filename == f"courrier-demande-{client_id}.pdf"
 
 
 def test_keyboard_reaches_the_search_box_and_a_client(advisor_page: Page, live_url: str,
