@@ -3,11 +3,12 @@
 For each size, synthetic data are generated (or reused), then the whole `train` run is timed in
 a child process (wall time, CPU time, peak resident memory). The model card gives the CV AUC,
 the oracle AUC (the true probabilities' AUC on the same applicants), the baselines and the
-regularisation chosen. Optionally, at some sizes, a second training keeps CODE_GENDER as a
-feature: the AUC the exclusion of the protected attribute costs.
+regularisation chosen. Optionally, at some sizes, a second training keeps every column (the
+feature policy off): the AUC the policy's exclusions cost (each model card also measures it on
+the same folds).
 
     python benchmarks/learning_curve.py --sizes 4000,12000,50000,full \\
-        --full-data-dir /work/data/full-bench --gender-cost-sizes 50000
+        --full-data-dir /work/data/full-bench --policy-cost-sizes 50000
 
 Results: benchmarks/results/learning_curve_<UTC stamp>.json.
 """
@@ -30,9 +31,9 @@ TRAIN = """
 import json, sys
 from pathlib import Path
 from scoring.model.pipeline import TrainingOptions, train
-protected = tuple(c for c in sys.argv[3].split(",") if c)
-directory = train(Path(sys.argv[1]), Path(sys.argv[2]),
-                  TrainingOptions(seed=0, protected_columns=protected), progress=False)
+excluded = None if sys.argv[3] == "policy" else tuple(c for c in sys.argv[3].split(",") if c)
+options = TrainingOptions(seed=0) if excluded is None else TrainingOptions(seed=0, excluded_columns=excluded)
+directory = train(Path(sys.argv[1]), Path(sys.argv[2]), options, progress=False)
 print("ARTIFACT", directory)
 """
 
@@ -67,8 +68,9 @@ def _generate(python: str, out: Path, size: str, seed: int) -> dict[str, object]
     return {"stage": f"generate {size}", "command": " ".join(command), **measures}
 
 
-def _train(python: str, data_dir: Path, artifacts: Path, protected: str) -> dict[str, object]:
-    command = [python, "-c", TRAIN, str(data_dir), str(artifacts), protected]
+def _train(python: str, data_dir: Path, artifacts: Path, excluded: str) -> dict[str, object]:
+    """`excluded`: "policy" (scoring/feature_policy.py), or a comma-separated list of columns."""
+    command = [python, "-c", TRAIN, str(data_dir), str(artifacts), excluded]
     completed, measures = _child(command)
     directory = Path(next(line.split(" ", 1)[1] for line in completed.stdout.splitlines()
                           if line.startswith("ARTIFACT")))
@@ -78,7 +80,7 @@ def _train(python: str, data_dir: Path, artifacts: Path, protected: str) -> dict
     return {
         "data_dir": str(data_dir),
         "applications": card["data"]["train_applications"],
-        "protected_columns_excluded": protected.split(",") if protected else [],
+        "excluded_columns": card["model"].get("excluded_columns", []),
         "cv_auc_mean": card["cv_auc"]["mean"],
         "cv_auc_std": card["cv_auc"]["std"],
         "oracle_auc": card["oracle_auc"],
@@ -98,11 +100,11 @@ def main() -> None:
     parser.add_argument("--full-data-dir", type=Path, default=None,
                         help="reuse this full-scale directory (generated with --full-scale)")
     parser.add_argument("--artifacts", type=Path, default=Path("/tmp/learning-curve-artifacts"))
-    parser.add_argument("--gender-cost-sizes", default="",
-                        help="sizes at which a second model keeps CODE_GENDER, to measure the cost")
+    parser.add_argument("--policy-cost-sizes", default="",
+                        help="sizes at which a second model keeps every column, to measure the policy's cost")
     args = parser.parse_args()
     python = sys.executable
-    gender_sizes = {s for s in args.gender_cost_sizes.split(",") if s}
+    policy_sizes = {s for s in args.policy_cost_sizes.split(",") if s}
     runs: list[dict[str, object]] = []
     for size in args.sizes.split(","):
         if size == "full" and args.full_data_dir is not None:
@@ -112,9 +114,9 @@ def main() -> None:
         generated = _generate(python, data_dir, size, args.seed)
         if generated:
             runs.append(generated)
-        runs.append({"stage": f"train {size}", **_train(python, data_dir, args.artifacts, "CODE_GENDER")})
-        if size in gender_sizes:
-            runs.append({"stage": f"train {size} with CODE_GENDER",
+        runs.append({"stage": f"train {size}", **_train(python, data_dir, args.artifacts, "policy")})
+        if size in policy_sizes:
+            runs.append({"stage": f"train {size} with every column",
                          **_train(python, data_dir, args.artifacts, "")})
         print(json.dumps({k: v for k, v in runs[-1].items() if k != "card"}), flush=True)
     record = {
