@@ -108,10 +108,8 @@ LEVERS: tuple[HistoryLever, ...] = (
         lambda h: _overdue(h) > 0 or (_number(h.get("BUREAU_OVERDUE_COUNT")) or 0) > 0,
         _clear_overdue,
         lambda h: {
-            "fr": f"Régler les impayés en cours chez d'autres prêteurs ({format_amount(_overdue(h), 'fr')}), "
-                  "puis redemander : le bureau de crédit ne signalera plus de retard en cours.",
-            "en": f"Settle the amounts overdue with other lenders ({format_amount(_overdue(h), 'en')}), then "
-                  "reapply: the credit bureau will no longer report a current delay.",
+            "fr": f"régler les impayés en cours chez d'autres prêteurs ({format_amount(_overdue(h), 'fr')})",
+            "en": f"settle the amounts overdue with other lenders ({format_amount(_overdue(h), 'en')})",
         },
     ),
     HistoryLever(
@@ -119,10 +117,10 @@ LEVERS: tuple[HistoryLever, ...] = (
         lambda h: (_number(h.get("BUREAU_ACTIVE_DEBT_SUM")) or 0) > 0,
         _repay_half,
         lambda h: {
-            "fr": "Rembourser la moitié des dettes en cours chez d'autres prêteurs "
-                  f"({format_amount((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'fr')}), puis redemander.",
-            "en": "Repay half of the current debts with other lenders "
-                  f"({format_amount((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'en')}), then reapply.",
+            "fr": "rembourser la moitié des dettes en cours chez d'autres prêteurs "
+                  f"({format_amount((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'fr')})",
+            "en": "repay half of the current debts with other lenders "
+                  f"({format_amount((_number(h.get('BUREAU_ACTIVE_DEBT_SUM')) or 0) / 2, 'en')})",
         },
     ),
     HistoryLever(
@@ -130,10 +128,23 @@ LEVERS: tuple[HistoryLever, ...] = (
         _paying_here,
         _on_time_year,
         lambda h: {
-            "fr": "Payer chaque échéance de vos prêts chez nous à temps pendant 12 mois, sans nouveau "
-                  "crédit entre-temps, puis redemander.",
-            "en": "Pay every instalment of your loans with us on time for 12 months, with no new credit "
-                  "meanwhile, then reapply.",
+            "fr": "payer chaque échéance de vos prêts chez nous à temps pendant 12 mois, sans nouveau "
+                  "crédit entre-temps",
+            "en": "pay every instalment of your loans with us on time for 12 months, with no new credit "
+                  "meanwhile",
         },
     ),
 )
+
+
+def then_reapply(actions: list[dict[str, str]], offer: dict[str, str] | None = None) -> dict[str, str]:
+    """One sentence for one or more levers, then a new application (with an offer, if any)."""
+    texts = {}
+    for lang, (joiner, reapply, with_offer) in {"fr": (" ; ", "puis redemander", " : "),
+                                                "en": ("; ", "then reapply", ": ")}.items():
+        sentence = joiner.join(action[lang] for action in actions)
+        sentence = sentence[0].upper() + sentence[1:] + ", " + reapply
+        if offer is not None:
+            sentence += with_offer + offer[lang][0].lower() + offer[lang][1:]
+        texts[lang] = sentence if sentence.endswith(".") else sentence + "."
+    return texts

@@ -9,7 +9,8 @@ what-if path (POST /api/score, the simulator) it gives exactly the probability i
 
 Over time: changes the client controls that show in the side-table history (settling arrears,
 repaying debt, a year of on-time payments: scoring.history_levers), each rescored through the
-aggregates it would produce. Never a lever on what the client cannot change.
+aggregates it would produce; when neither they nor the offer alone reach a grant, all of them
+together with the nearest offer. Never a lever on what the client cannot change.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import numpy as np
 
 from scoring.display import decision_label, format_amount
 from scoring.errors import InvalidApplication
-from scoring.history_levers import LEVERS
+from scoring.history_levers import LEVERS, then_reapply
 from scoring.offers import LoanTerms, OfferPolicy, current_terms, offer_changes
-from scoring.validation import validate_application
+from scoring.validation import revalidate, validate_application
 
 if TYPE_CHECKING:
     from scoring.service import ClientScore, ScoringService
@@ -179,11 +180,11 @@ def _pick(scored: list[tuple[_Candidate, ClientScore]], current: str) -> list[tu
 
 def _options_now(service: ScoringService, client_id: int, current: ClientScore, terms: LoanTerms,
                  policy: OfferPolicy) -> list[RecourseOption]:
-    record = dict(current.fields)
+    record = validate_application(dict(current.fields), changed=())
     valid: list[tuple[_Candidate, dict[str, Any]]] = []
     for candidate in _candidates(terms, policy):
         try:
-            valid.append((candidate, validate_application({**record, **candidate.changes}, changed=candidate.changes)))
+            valid.append((candidate, revalidate(record, candidate.changes)))
         except InvalidApplication:
             continue  # e.g. a payment above the amount: not an offer the contract accepts
     if not valid:
@@ -208,13 +209,13 @@ def _options_over_time(service: ScoringService, client_id: int, current: ClientS
     levers = [lever for lever in LEVERS if lever.applies(history)]
     if not levers:
         return []
-    trials = [((lever.code,), lever.changes(history), lever.describe(history)) for lever in levers]
+    trials = [((lever.code,), lever.changes(history), then_reapply([lever.describe(history)])) for lever in levers]
     if len(levers) > 1:
         combined: dict[str, Any] = {}
         for _, changes, _ in trials:
             combined.update(changes)
-        combined_description = {lang: " ".join(d[lang] for _, _, d in trials) for lang in ("fr", "en")}
-        trials.append((tuple(lever.code for lever in levers), combined, combined_description))
+        trials.append((tuple(lever.code for lever in levers), combined,
+                       then_reapply([lever.describe(history) for lever in levers])))
     record = validate_application(dict(current.fields), changed=())
     scores = service._score_records([record] * len(trials), [client_id] * len(trials), explain=False,
                                     history_changes=[changes for _, changes, _ in trials])
@@ -228,6 +229,41 @@ def _options_over_time(service: ScoringService, client_id: int, current: ClientS
     return options
 
 
+def _over_time_with_offer(service: ScoringService, client_id: int, current: ClientScore, terms: LoanTerms,
+                          policy: OfferPolicy) -> list[RecourseOption]:
+    """Every applicable history lever at once, with the nearest offer that then reaches a better
+    decision: for a client neither alone can help."""
+    history = service.side_aggregates(client_id)
+    levers = [lever for lever in LEVERS if history is not None and lever.applies(history)]
+    if not levers:
+        return []
+    combined: dict[str, Any] = {}
+    for lever in levers:
+        combined.update(lever.changes(history))
+    record = validate_application(dict(current.fields), changed=())
+    valid = []
+    for candidate in _candidates(terms, policy):
+        try:
+            valid.append((candidate, revalidate(record, candidate.changes)))
+        except InvalidApplication:
+            continue
+    if not valid:
+        return []
+    scores = service._score_records([v[1] for v in valid], [client_id] * len(valid), explain=False,
+                                    history_changes=[combined] * len(valid))
+    better = [(candidate, score) for (candidate, _), score in zip(valid, scores, strict=True)
+              if DECISION_RANK[score.decision] > DECISION_RANK[current.decision]]
+    if not better:
+        return []
+    best_rank = max(DECISION_RANK[score.decision] for _, score in better)
+    candidate, score = min((item for item in better if DECISION_RANK[item[1].decision] == best_rank),
+                           key=lambda item: item[0].cost)
+    description = then_reapply([lever.describe(history) for lever in levers], _describe(terms, candidate))
+    return [RecourseOption("over_time", (*(lever.code for lever in levers), *candidate.levers), candidate.changes,
+                           score, description, history_changes=combined, term_months=candidate.term_months,
+                           cost=candidate.cost)]
+
+
 def find_recourse(service: ScoringService, client_id: int, policy: OfferPolicy | None = None) -> Recourse:
     policy = policy or service.offer_policy
     current = service.score_client(client_id, explain=False)
@@ -239,6 +275,8 @@ def find_recourse(service: ScoringService, client_id: int, policy: OfferPolicy |
         }, terms, policy)
     now = _options_now(service, client_id, current, terms, policy) if terms is not None else []
     later = _options_over_time(service, client_id, current)
+    if terms is not None and not any(o.score.decision == "granted" for o in (*now, *later)):
+        later += _over_time_with_offer(service, client_id, current, terms, policy)
     bounds_fr = (f"montant ≥ {policy.min_amount_share:.0%} de la demande, durée ≤ {policy.max_term_months} mois"
                  .replace("%", "\u00a0%"))
     bounds_en = f"amount ≥ {policy.min_amount_share:.0%} of the request, term ≤ {policy.max_term_months} months"

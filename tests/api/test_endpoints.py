@@ -214,7 +214,7 @@ def test_every_recourse_option_applied_through_the_what_if_path_gives_what_it_cl
             found[option["kind"]] += 1
             assert rank[option["decision"]] > rank[body["decision"]]
             if option["kind"] == "over_time":
-                assert option["changes"] == {} and option["history_changes"]
+                assert option["history_changes"]  # rescored through the history it assumes
                 continue
             # Every field the option changes is stated: the payment is never changed silently.
             if "AMT_CREDIT" in option["changes"] or "term" in option["levers"]:

@@ -104,3 +104,20 @@ def test_recourse_only_moves_what_the_client_controls(stored_service):
                                                   history_changes=[option.history_changes])[0]
                 assert rescored.probability_of_default == option.score.probability_of_default
     assert offered
+
+
+def test_revalidating_a_few_changed_fields_agrees_with_validating_the_whole_application(synthetic_tables):
+    from scoring.errors import InvalidApplication
+    from scoring.validation import revalidate, validate_application
+
+    row = {k: v for k, v in synthetic_tables["application_train"].head(1).collect().row(0, named=True).items()
+           if k != "TARGET"}
+    record = validate_application(row)
+    for changes in ({"AMT_CREDIT": 200_000.0, "AMT_ANNUITY": 12_000.5}, {"AMT_GOODS_PRICE": 150_000}):
+        assert revalidate(record, changes) == validate_application({**record, **changes}, changed=changes)
+    for bad in ({"AMT_ANNUITY": record["AMT_CREDIT"] * 2}, {"AMT_CREDIT": -1.0}, {"NOT_A_FIELD": 1}):
+        with pytest.raises(InvalidApplication) as revalidated:
+            revalidate(record, bad)
+        with pytest.raises(InvalidApplication) as validated:
+            validate_application({**record, **bad}, changed=bad)
+        assert [e.field for e in revalidated.value.errors] == [e.field for e in validated.value.errors]
