@@ -159,7 +159,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_edit": ("Simuler / modifier", "Simulate / edit"),
     "nav_recourse": ("Que changer ?", "What could change it?"),
     "nav_history": ("Historique", "History"),
-    "nav_advisor": ("Décision", "Decision"),
+    "nav_advisor": ("Votre décision", "Your decision"),
     # the advisor's decision
     "advisor_overrides_title": ("Décisions des conseillers face au modèle", "Advisors' decisions against the model"),
     "advisor_window": ("Période", "Window"),
