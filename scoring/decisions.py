@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from scoring.display import decision_label
 from scoring.errors import Forbidden, ScoringError, StaleVersion, UnknownClient
 from scoring.store.decisions import FINAL, PENDING, DecisionLog, DecisionRecord
+from scoring.text_policy import escape_controls, normalize_line_breaks, refused_character
 from scoring.validation import raise_field_error
 
 if TYPE_CHECKING:
@@ -52,7 +53,7 @@ def second_person_required(environ: Mapping[str, str] | None = None) -> bool:
 
 
 def _text(name: str, value: Any, *, required: bool, fr: str, en: str) -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    text = normalize_line_breaks(value).strip() if isinstance(value, str) else ""
     if value is not None and not isinstance(value, str):
         raise_field_error(name, value, "type", f"{name} : texte attendu.", f"{name}: a text is expected.")
     if required and not text:
@@ -60,11 +61,12 @@ def _text(name: str, value: Any, *, required: bool, fr: str, en: str) -> str:
     if len(text) > MAX_TEXT:
         raise_field_error(name, text[:40] + "…", "range", f"{name} : {MAX_TEXT} caractères au plus.",
                           f"{name}: at most {MAX_TEXT} characters.")
-    # Control and format characters (NUL, bidirectional overrides) never enter the record.
-    if any((ord(c) < 32 and c not in "\n\t") or 0x202A <= ord(c) <= 0x202E or 0x2066 <= ord(c) <= 0x2069
-           for c in text):
-        raise_field_error(name, text[:40], "format", f"{name} : caractères de contrôle refusés.",
-                          f"{name}: control characters are refused.")
+    # Control and format characters (NUL, bidirectional overrides) never enter the record: the
+    # one rule every free-text field follows (scoring.text_policy).
+    if (refused := refused_character(text)) is not None:
+        raise_field_error(name, escape_controls(text[:40]), "format",
+                          f"{name} : caractère de contrôle ou de mise en forme {refused} refusé.",
+                          f"{name}: control or format character {refused} refused.")
     return text
 
 
