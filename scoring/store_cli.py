@@ -3,7 +3,9 @@
 Wired into ``scoring.cli`` with :func:`add_store_commands` and :func:`run_store_command`; also
 runnable alone (``python -m scoring.store_cli users list``).
 
-- ``users add NAME --role viewer|advisor|admin [--password-stdin]``, ``users list``
+- ``users add NAME --role viewer|advisor|admin [--password-stdin]``, ``users list``,
+  ``users set-password NAME [--password-stdin]`` and ``users remove NAME`` (both end the user's
+  dashboard sessions at once; removal also deletes their API tokens)
 - ``tokens create --user NAME [--label L]`` prints only the token on stdout, so
   ``TOKEN=$(credit-scoring tokens create --user robot)`` works; ``tokens revoke TOKEN_OR_ID``
 - ``load-clients --data-dir DIR [--include-train] [--artifact DIR | --no-score]``
@@ -53,6 +55,16 @@ def add_store_commands(subparsers: argparse._SubParsersAction) -> None:  # type:
     add.add_argument("--password-stdin", action="store_true",
                      help="lire le mot de passe sur l'entrée standard / read the password from stdin")
     users_commands.add_parser("list", parents=[database], help="lister les utilisateurs / list users")
+    change = users_commands.add_parser(
+        "set-password", parents=[database],
+        help="changer le mot de passe (ferme ses sessions) / change the password (ends their sessions)")
+    change.add_argument("name")
+    change.add_argument("--password-stdin", action="store_true",
+                        help="lire le mot de passe sur l'entrée standard / read the password from stdin")
+    remove = users_commands.add_parser(
+        "remove", parents=[database],
+        help="supprimer (ferme ses sessions, supprime ses jetons) / remove (ends sessions, deletes tokens)")
+    remove.add_argument("name")
 
     tokens = subparsers.add_parser("tokens", help="jetons d'API / API tokens")
     tokens_commands = tokens.add_subparsers(dest="tokens_command", required=True)
@@ -168,6 +180,15 @@ def _users(store: Any, args: argparse.Namespace) -> int:
         password = _read_password(args.password_stdin)
         user = store.add_user(args.name, args.role, password, actor=_actor())
         _stderr().print(f"Utilisateur créé / user created: [bold]{escape(user.name)}[/bold] ({user.role})")
+        return 0
+    if args.users_command == "set-password":
+        store.set_password(args.name, _read_password(args.password_stdin), actor=_actor())
+        _stderr().print(f"Mot de passe changé, sessions fermées / password changed, sessions ended: "
+                        f"[bold]{escape(args.name)}[/bold]")
+        return 0
+    if args.users_command == "remove":
+        store.remove_user(args.name, actor=_actor())
+        _stderr().print(f"Utilisateur supprimé / user removed: [bold]{escape(args.name)}[/bold]")
         return 0
     users = store.list_users()
     table = Table("Nom / name", "Rôle / role", "Créé le / created")

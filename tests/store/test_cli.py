@@ -217,3 +217,25 @@ def test_load_clients_from_a_directory_without_applications_is_a_clear_error(
                 "--database-url", f"sqlite:///{tmp_path / 's.db'}"], monkeypatch) == 2
     error = capsys.readouterr().err
     assert "application_test.csv" in error and "Traceback" not in error
+
+
+def test_set_password_and_remove_end_the_users_dashboard_sessions(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store.open(database_url)
+    try:
+        store.add_user("alice", "advisor", "first-passw0rd")
+        session = store.open_session("alice")
+        assert run(["users", "set-password", "alice", "--password-stdin", "--database-url", database_url],
+                   monkeypatch, "second-passw0rd\n") == 0
+        assert store.session_user(session) is None
+        assert store.authenticate("alice", "second-passw0rd") is not None
+        session = store.open_session("alice")
+        assert run(["users", "remove", "alice", "--database-url", database_url], monkeypatch) == 0
+        assert store.session_user(session) is None
+        assert store.list_users() == []
+        capsys.readouterr()
+        assert run(["users", "remove", "alice", "--database-url", database_url], monkeypatch) == 2
+        assert "alice" in capsys.readouterr().err
+    finally:
+        store.dispose()
