@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 
 from scoring.store.errors import LoginBusy, LoginThrottled
 from scoring.store.models import LoginAttempt
@@ -56,23 +56,34 @@ class LoginPolicy:
     per_name: Limit = field(default_factory=lambda: Limit(20, timedelta(minutes=1)))
     per_address: Limit = field(default_factory=lambda: Limit(30, timedelta(minutes=15)))
     concurrent_checks: int = 1
-    queued_checks: int = 1
+    queued_checks: int = 0
     queue_wait_s: float = 2.0
+
+
+_ATTEMPTS = LoginAttempt.__table__.c
+# Built once: a refused attempt must cost little, or a flood of them is the attack (see the
+# module docstring); building these statements per call cost more than running them.
+_PAIR_RECENT = (
+    select(_ATTEMPTS.succeeded, _ATTEMPTS.created_at)
+    .where(_ATTEMPTS.name == bindparam("name"), _ATTEMPTS.address == bindparam("address"),
+           _ATTEMPTS.created_at > bindparam("since"))
+    .order_by(_ATTEMPTS.created_at.desc(), _ATTEMPTS.id.desc()).limit(bindparam("rows"))
+)
+_FAILURES_BY = {
+    column.name: select(func.count(), func.max(_ATTEMPTS.created_at))
+    .where(column == bindparam("value"), _ATTEMPTS.created_at > bindparam("since"), _ATTEMPTS.succeeded.is_(False))
+    for column in (_ATTEMPTS.name, _ATTEMPTS.address)
+}
 
 
 def check_attempts(connection: Connection, policy: LoginPolicy, name: str, address: str, now: datetime) -> None:
     """Raise :class:`LoginThrottled` when any of the three limits asks this attempt to wait."""
-    attempts = LoginAttempt.__table__.c
     since = now - policy.window
     waits: list[float] = []
 
     # Per name and address: failures since the last success from there (a good password resets).
-    cap_rows = policy.per_name_and_address.free + 64
-    rows = connection.execute(
-        select(attempts.succeeded, attempts.created_at)
-        .where(attempts.name == name, attempts.address == address, attempts.created_at > since)
-        .order_by(attempts.created_at.desc(), attempts.id.desc()).limit(cap_rows)
-    ).all()
+    rows = connection.execute(_PAIR_RECENT, {"name": name, "address": address, "since": since,
+                                             "rows": policy.per_name_and_address.free + 64}).all()
     failures = 0
     for succeeded, _created_at in rows:
         if succeeded:
@@ -83,12 +94,8 @@ def check_attempts(connection: Connection, policy: LoginPolicy, name: str, addre
 
     # Per name from anywhere and per address for any name: failures only, a success resets nothing
     # (one valid account must not reset an address that guesses at others).
-    for column, value, limit in ((attempts.name, name, policy.per_name),
-                                 (attempts.address, address, policy.per_address)):
-        count, last = connection.execute(
-            select(func.count(), func.max(attempts.created_at))
-            .where(column == value, attempts.created_at > since, attempts.succeeded.is_(False))
-        ).one()
+    for column, value, limit in (("name", name, policy.per_name), ("address", address, policy.per_address)):
+        count, last = connection.execute(_FAILURES_BY[column], {"value": value, "since": since}).one()
         if count:
             waits.append(_remaining(limit, count, as_utc(_as_datetime(last)), now))
 
@@ -120,8 +127,9 @@ def _as_datetime(value: object) -> datetime:
 
 class CheckSlots:
     """At most ``concurrent`` password checks at a time in this process, and at most ``queued``
-    more waiting (up to ``wait_s``) for a slot: the rest are refused at once, so a flood of logins
-    can hold only ``concurrent + queued`` of the process's threads."""
+    more attempts admitted to wait (up to ``wait_s``) for a slot. The rest are refused at once,
+    before anything else is done for them, so a flood of logins can hold only
+    ``concurrent + queued`` of the process's threads and costs little beyond them."""
 
     def __init__(self, concurrent: int, queued: int, wait_s: float) -> None:
         self._running = threading.BoundedSemaphore(max(1, concurrent))
@@ -129,15 +137,21 @@ class CheckSlots:
         self._wait_s = wait_s
 
     @contextmanager
-    def slot(self, name: str) -> Iterator[None]:
+    def admit(self, name: str) -> Iterator[None]:
+        """Hold one of the admitted places while the attempt is looked at and checked."""
         if not self._admitted.acquire(blocking=False):
             raise LoginBusy(name)
         try:
-            if not self._running.acquire(timeout=self._wait_s):
-                raise LoginBusy(name)
-            try:
-                yield
-            finally:
-                self._running.release()
+            yield
         finally:
             self._admitted.release()
+
+    @contextmanager
+    def run(self, name: str) -> Iterator[None]:
+        """Hold one of the running places while the password is hashed (inside ``admit``)."""
+        if not self._running.acquire(timeout=self._wait_s):
+            raise LoginBusy(name)
+        try:
+            yield
+        finally:
+            self._running.release()

@@ -727,19 +727,20 @@ class Store:
             return None
         actor = name[:128]
         address = (address or UNKNOWN_ADDRESS)[:64]
-        with self._query() as connection:
-            check_attempts(connection, self.login_policy, actor, address, _now())
-        with self._check_slots.slot(actor):
+        with self._check_slots.admit(actor):
+            with self._query() as connection:
+                check_attempts(connection, self.login_policy, actor, address, _now())
             with self._read() as session:
                 row = session.get(UserRow, name)
                 stored = row.password_hash if row is not None else self._dummy_hash
                 user = _user_record(row) if row is not None else None
-            try:
-                self._hasher.verify(stored, password)
-                matched = user is not None
-            except (VerifyMismatchError, VerificationError, InvalidHashError):
-                matched = False
-        self._record_login(actor, address, succeeded=matched)
+            with self._check_slots.run(actor):
+                try:
+                    self._hasher.verify(stored, password)
+                    matched = user is not None
+                except (VerifyMismatchError, VerificationError, InvalidHashError):
+                    matched = False
+            self._record_login(actor, address, succeeded=matched)
         if not matched:
             return None
         if self._hasher.check_needs_rehash(stored):
