@@ -74,7 +74,7 @@ from scoring.store.records import (
     json_safe,
 )
 from scoring.store.sessions import SessionPolicy
-from scoring.text_policy import refused_character
+from scoring.text_policy import escape_controls, refused_character
 
 NEW_CLIENT_ID_FLOOR = 10_000_000
 """Ids the store allocates start above this, far from the Kaggle SK_ID_CURR range (100002–456255)."""
@@ -573,7 +573,9 @@ class Store:
         """
         limit = min(max(_as_int("limit", limit), 1), SEARCH_LIMIT_MAX)
         offset = max(_as_int("offset", offset), 0)
-        query = (query or "").strip()
+        # Control and format characters never occur in what is stored (scoring.text_policy), so
+        # they cannot match; dropped, they cannot reach PostgreSQL either, which refuses NUL.
+        query = "".join(c for c in (query or "") if refused_character(c) is None).strip()
         recent = (Client.updated_at.desc(), Client.client_id.desc())
         with self._query() as connection:
             if not query:
@@ -725,8 +727,12 @@ class Store:
         (``login`` / ``login_failed``, with the address) and to the throttling counts."""
         if not isinstance(name, str) or not isinstance(password, str):
             return None
-        actor = name[:128]
-        address = (address or UNKNOWN_ADDRESS)[:64]
+        # Recorded printable: a name or an address is whatever was typed or sent (a NUL would
+        # also be refused by PostgreSQL), and no user name holds such characters anyway.
+        actor = escape_controls(name)[:128]
+        address = escape_controls(address or UNKNOWN_ADDRESS)[:64]
+        if actor != name:
+            name = ""  # no such user: the dummy hash is checked, as for any unknown name
         with self._check_slots.admit(actor):
             with self._query() as connection:
                 check_attempts(connection, self.login_policy, actor, address, _now())

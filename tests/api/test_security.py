@@ -59,3 +59,10 @@ def test_a_body_over_the_limit_is_413(world: ApiWorld) -> None:
     response = world.client.post("/api/score", data="[" + " " * limit + "]", content_type="application/json",
                                  headers=world.headers("viewer"))
     assert response.status_code == 413
+
+
+def test_a_search_with_control_characters_answers_on_both_backends(fresh_world: ApiWorld) -> None:
+    for query in ("\x00", "Work\x00ing", "\u202e"):
+        response = fresh_world.client.get("/api/clients", query_string={"q": query},
+                                          headers=fresh_world.headers("viewer"))
+        assert response.status_code == 200, (query, response.get_data(as_text=True))

@@ -151,3 +151,10 @@ def test_waits_grow_by_doubling_up_to_the_cap() -> None:
     assert [limit.wait_s(n) for n in range(3)] == [0, 0, 0]
     assert [limit.wait_s(n) for n in (3, 4, 5, 6)] == [1, 2, 4, 8]
     assert limit.wait_s(10_000) == 900
+
+
+def test_a_name_with_control_characters_is_a_failed_attempt_on_both_backends(throttled_store: Store) -> None:
+    # PostgreSQL refuses NUL in text: the attempt must still be answered and recorded.
+    assert throttled_store.authenticate("ali\x00ce", PASSWORD, "198.51.100.7\x1b") is None
+    event = throttled_store.audit_events(limit=1)[0]
+    assert (event.actor, event.action, event.detail["address"]) == ("ali\\x00ce", "login_failed", "198.51.100.7\\x1b")
