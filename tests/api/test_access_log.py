@@ -22,12 +22,14 @@ def app(environ, start_response):
 FORGED = '127.0.0.1 "GET /admin" 200'
 
 
-def test_a_percent_encoded_line_break_in_the_path_cannot_forge_a_log_line(tmp_path: Path) -> None:
+def test_a_percent_encoded_line_break_in_the_path_cannot_forge_a_log_line(tmp_path: Path,
+                                                                          trained_artifact: Path) -> None:
     (tmp_path / "tiny_app.py").write_text(TINY_APP)
     port = free_port()
     log = tmp_path / "access.log"
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1",
-           "PAD_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"}
+           "PAD_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}",
+           "PAD_ARTIFACT_DIR": str(trained_artifact)}  # gunicorn.conf.py checks for a model first
     with log.open("wb") as output:
         process = subprocess.Popen(
             [str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
