@@ -29,8 +29,8 @@ def report_sheet(content: dict[str, Any]) -> html.Article:
                               html.Span(content["decision_text"])],
                              className=f"decision decision-{decision}", id=ID("decision"),
                              style={"color": TEXT_ON_WHITE[decision]}))
-    else:
-        body.append(html.Div(id=ID("decision")))
+    else:  # no one has decided yet: said as such, in neutral ink
+        body.append(html.Div(content["decision_text"], className="decision decision-pending", id=ID("decision")))
     body += [html.P(content[key]) for key in ("request", "decided", "recommendation") if content.get(key)]
     if content.get("contest"):
         body.append(html.P(html.Strong(content["contest"])))

@@ -37,6 +37,7 @@ _TEXT: dict[str, tuple[str, str]] = {
                          "la banque : votre demande est refusée.",
                          "The proposal to grant this credit was not approved by a second person at the bank: "
                          "your application is refused."),
+    "pending_badge": ("EN COURS D'EXAMEN", "UNDER REVIEW"),
     "not_decided": ("Votre dossier est à l'étude : la décision finale sera prise par votre conseiller ou "
                     "conseillère, qui vous la communiquera.",
                     "Your file is under review: your advisor will make the final decision and tell you."),
@@ -124,7 +125,7 @@ def client_letter(service: ScoringService, client_id: int, lang: str = "fr",
         "reference": _t("reference", lang, id=client_id),
         "date": _t("date", lang, date=_date(now, lang)),
         "decision": final,
-        "decision_text": decision_label(final, lang).upper() if final else None,
+        "decision_text": decision_label(final, lang).upper() if final else _t("pending_badge", lang),
         "request": request,
         "decided": decided,
         "recommendation": _t("recommendation", lang, decision=decision_label(score.decision, lang).lower()),

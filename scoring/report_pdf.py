@@ -90,6 +90,8 @@ def render_pdf(content: dict[str, Any]) -> bytes:
     if decision:
         mark = DECISION_MARK[decision] + " " if pdf.unicode else ""
         pdf.line_(mark + content["decision_text"], 18, bold=True, height=9, rgb=DECISION_RGB[decision])
+    else:
+        pdf.line_(content["decision_text"], 18, bold=True, height=9, rgb=(70, 70, 70))
     for key in ("request", "decided", "recommendation"):
         if content.get(key):
             pdf.line_(content[key], 10)

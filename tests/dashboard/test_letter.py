@@ -61,6 +61,7 @@ def test_the_letter_says_who_decided_why_and_the_clients_rights(dashboard: Dashb
                      and not service.decisions.state(c).entries)
     before = client_letter(service, client_id, "fr", now=NOW)
     assert before["decision"] is None and "sera prise par votre conseiller" in before["decided"]
+    assert before["decision_text"] == "EN COURS D'EXAMEN"
     assert "recommandait : refusé" in before["recommendation"]
     advisor = dashboard.store.get_user("conseil")
     service.decisions.decide(client_id, version=service.client(client_id).version, outcome="refused",
