@@ -7,17 +7,7 @@ import xgboost as xgb
 
 from scoring.features import KEY, TARGET, build_feature_frame, model_matrix
 from scoring.model.threshold import decide
-from scoring.service import ScoreItem, ScoringService
-
-
-@pytest.fixture(scope="module")
-def service(trained_artifact):
-    return ScoringService.from_artifact(trained_artifact)
-
-
-@pytest.fixture(scope="module")
-def applications(synthetic_tables):
-    return synthetic_tables["application_train"].collect()
+from scoring.service import ScoreItem
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,6 @@ import pytest
 
 from scoring.feature_policy import EXCLUDED, EXCLUDED_COLUMNS, application_policy, is_excluded, policy_markdown
 from scoring.features import build_feature_frame, feature_names
-from scoring.service import ScoringService
 from scoring.theme_reasons import ThemeExplainer, principal_reasons
 from scoring.themes import LEGACY_THEME, THEMES, themes_holding
 
@@ -18,16 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # What an advisor must never cite to a client (the examples), whatever the model learns.
 NEVER_SAID = ("NAME_FAMILY_STATUS", "HOUR_APPR_PROCESS_START", "WEEKDAY_APPR_PROCESS_START",
               "REGION_POPULATION_RELATIVE", "CODE_GENDER", "DAYS_BIRTH", "AGE_YEARS")
-
-
-@pytest.fixture(scope="module")
-def service(trained_artifact):
-    return ScoringService.from_artifact(trained_artifact)
-
-
-@pytest.fixture(scope="module")
-def applications(synthetic_tables):
-    return synthetic_tables["application_train"].collect()
 
 
 @pytest.fixture(scope="module")
