@@ -30,8 +30,9 @@ COPY scoring ./scoring
 COPY layouts ./layouts
 COPY callbacks ./callbacks
 COPY api_routes ./api_routes
+# pip's compiled bytecode stays: the server user cannot write it at run time, and without it a
+# container takes longer to become healthy (benchmarks/README.md, "Container").
 RUN pip install --no-deps . \
-    && find /opt/venv -name __pycache__ -prune -exec rm -rf {} + \
     && PAD_ARTIFACT_DIR=/app/artifacts PAD_DATA_DIR=/build/data SCORING_CACHE_DIR=/build/cache \
        credit-scoring release --model-only \
     # The release step loads the clients from these two tables; the side tables are already
