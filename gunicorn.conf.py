@@ -41,6 +41,10 @@ limit_request_fields = 100
 def on_starting(server):
     # Once, before any worker: migrate the store and create the first administrator, so workers
     # never race to create it. What is printed is where its password is, never the password.
+    # Only for this project's app: gunicorn also reads this file for any other app started from
+    # this directory (the tests' small WSGI apps), which has no model or store to prepare.
+    if getattr(server.app, "app_uri", None) != "app:server":
+        return
     from scoring.credentials import ensure_first_admin
     from scoring.release import web_settings
     from scoring.store import Store
