@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -189,6 +190,7 @@ def main() -> None:
                         process.kill()
     finally:
         server.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
     write_record("scale_out", record)
 
 
