@@ -33,7 +33,7 @@ def app(environ, start_response):
 
 
 @pytest.fixture
-def slow_server(tmp_path: Path):
+def slow_server(tmp_path: Path, trained_artifact: Path):
     (tmp_path / "slow_app.py").write_text(SLOW_APP)
     ready = tmp_path / "ready"
     ready.mkdir()
@@ -42,7 +42,11 @@ def slow_server(tmp_path: Path):
     process = subprocess.Popen(
         [str(gunicorn), "-k", "scoring.serving.BalancedThreadWorker", "-w", "2", "--threads", "1",
          "--keep-alive", "5", "-b", f"127.0.0.1:{port}", "--chdir", str(tmp_path), "slow_app:app"],
-        env={**os.environ, "READY_DIR": str(ready)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        # gunicorn also reads the repository's gunicorn.conf.py (the working directory's), whose
+        # on_starting wants a model and a data directory: the test's own, never the checkout's.
+        env={**os.environ, "READY_DIR": str(ready), "PAD_ARTIFACT_DIR": str(trained_artifact),
+             "PAD_DATA_DIR": str(tmp_path / "data"), "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while len(list(ready.iterdir())) < 2:
         if time.monotonic() > deadline or process.poll() is not None:
