@@ -29,8 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOOD_CLIENTS = 96
 FLOOD_SECONDS = 6
 # Health under the login flood over health under the health flood. Measured 2026-12-03 on the
-# shared 2-core VM: 1.5-2.5 (docs/security.md); about 60 before the fix (2 s over 30 ms).
-RATIO_LIMIT = 4
+# shared 2-core VM: 2.2, 2.3 alone, 4.0 inside the whole suite; 9.4 on the code before the fix
+# (docs/security.md). The limit sits between the two.
+RATIO_LIMIT = 6
 
 FLOOD = '''
 import http.client, json, random, sys, threading, time, urllib.parse
