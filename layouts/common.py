@@ -379,6 +379,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "before_after_aria": ("Avant : {before}. Après : {after}.", "Before: {before}. After: {after}."),
     "changed_contributions": ("Facteurs dont l'effet change le plus", "Factors whose effect changes most"),
     "edit_years_hint": ("en années", "in years"),
+    "edit_not_scored": ("hors du score", "not in the score"),
     "edit_term": ("Durée du prêt (mois)", "Loan term (months)"),
     "payment_recomputed": ("Échéance mensuelle recalculée pour ce montant et cette durée : {payment}.",
                            "Monthly payment recomputed for this amount and term: {payment}."),

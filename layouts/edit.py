@@ -27,6 +27,7 @@ from layouts.common import (
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_level
+from scoring.feature_policy import is_excluded
 from scoring.schema import SENTINEL_DAYS
 
 ID = PanelIds("edit")
@@ -151,6 +152,10 @@ def edit_form(specs: list[dict[str, Any]], fields: dict[str, Any], lang: str = "
         label = spec["label"]
         if in_years(spec):
             label = f"{label.split('(')[0].strip()} ({tr('edit_years_hint', lang)})"
+        if is_excluded(spec["name"]):
+            # Kept in the client's record (and editable), but the feature policy keeps it out of
+            # the score: say so, or an advisor would simulate a change that cannot matter.
+            label = f"{label} — {tr('edit_not_scored', lang)}"
         columns.append(dbc.Col(
             html.Div([
                 dbc.Label(label, html_for=_html_id(spec["name"]), className="small mb-0"),

@@ -378,3 +378,12 @@ def test_report_pdf_download_is_a_pdf(dashboard: Dashboard, advisor: DashRequest
     download = body["report-download"]["data"]
     assert download["filename"].endswith(".pdf")
     assert base64.b64decode(download["content"]).startswith(b"%PDF")
+
+
+def test_fields_the_feature_policy_keeps_out_of_the_score_are_labelled_so(dashboard: Dashboard,
+                                                                          advisor: DashRequest) -> None:
+    data = load(advisor, dashboard.client_ids[4])
+    body = response_of(advisor.call([("edit-form", "children")], [("client-data", "data", data)]))
+    text = text_of(body["edit-form"]["children"])
+    assert "Situation familiale — hors du score" in text
+    assert "Montant du crédit — hors du score" not in text and "Montant du crédit" in text
