@@ -178,9 +178,11 @@ def _pick(scored: list[tuple[_Candidate, ClientScore]], current: str) -> list[tu
     return sorted(chosen, key=lambda item: item[0].cost)[:MAX_OPTIONS_NOW]
 
 
-def _options_now(service: ScoringService, client_id: int, current: ClientScore, terms: LoanTerms,
-                 policy: OfferPolicy) -> list[RecourseOption]:
-    record = validate_application(dict(current.fields), changed=())
+def _better_offers(service: ScoringService, client_id: int, current: ClientScore, record: dict[str, Any],
+                   terms: LoanTerms, policy: OfferPolicy,
+                   history_changes: dict[str, Any] | None = None) -> list[tuple[_Candidate, ClientScore]]:
+    """Every offer the contract accepts, scored in one batch (with the history as it would be
+    after `history_changes`, if given): those that reach a better decision than the current one."""
     valid: list[tuple[_Candidate, dict[str, Any]]] = []
     for candidate in _candidates(terms, policy):
         try:
@@ -189,9 +191,16 @@ def _options_now(service: ScoringService, client_id: int, current: ClientScore, 
             continue  # e.g. a payment above the amount: not an offer the contract accepts
     if not valid:
         return []
-    scores = service._score_records([v[1] for v in valid], [client_id] * len(valid), explain=False)
-    better = [(candidate, score) for (candidate, _), score in zip(valid, scores, strict=True)
-              if DECISION_RANK[score.decision] > DECISION_RANK[current.decision]]
+    scores = service._score_records([v[1] for v in valid], [client_id] * len(valid), explain=False,
+                                    history_changes=None if history_changes is None
+                                    else [history_changes] * len(valid))
+    return [(candidate, score) for (candidate, _), score in zip(valid, scores, strict=True)
+            if DECISION_RANK[score.decision] > DECISION_RANK[current.decision]]
+
+
+def _options_now(service: ScoringService, client_id: int, current: ClientScore, record: dict[str, Any],
+                 terms: LoanTerms, policy: OfferPolicy) -> list[RecourseOption]:
+    better = _better_offers(service, client_id, current, record, terms, policy)
     options = []
     for candidate, _ in _pick(better, current.decision):
         # Through the what-if path itself: the option states what the simulator will show.
@@ -202,7 +211,8 @@ def _options_now(service: ScoringService, client_id: int, current: ClientScore, 
     return options
 
 
-def _options_over_time(service: ScoringService, client_id: int, current: ClientScore) -> list[RecourseOption]:
+def _options_over_time(service: ScoringService, client_id: int, current: ClientScore,
+                       record: dict[str, Any]) -> list[RecourseOption]:
     history = service.side_aggregates(client_id)
     if history is None:
         return []
@@ -216,7 +226,6 @@ def _options_over_time(service: ScoringService, client_id: int, current: ClientS
             combined.update(changes)
         trials.append((tuple(lever.code for lever in levers), combined,
                        then_reapply([lever.describe(history) for lever in levers])))
-    record = validate_application(dict(current.fields), changed=())
     scores = service._score_records([record] * len(trials), [client_id] * len(trials), explain=False,
                                     history_changes=[changes for _, changes, _ in trials])
     options = []
@@ -229,8 +238,8 @@ def _options_over_time(service: ScoringService, client_id: int, current: ClientS
     return options
 
 
-def _over_time_with_offer(service: ScoringService, client_id: int, current: ClientScore, terms: LoanTerms,
-                          policy: OfferPolicy) -> list[RecourseOption]:
+def _over_time_with_offer(service: ScoringService, client_id: int, current: ClientScore, record: dict[str, Any],
+                          terms: LoanTerms, policy: OfferPolicy) -> list[RecourseOption]:
     """Every applicable history lever at once, with the nearest offer that then reaches a better
     decision: for a client neither alone can help."""
     history = service.side_aggregates(client_id)
@@ -240,19 +249,7 @@ def _over_time_with_offer(service: ScoringService, client_id: int, current: Clie
     combined: dict[str, Any] = {}
     for lever in levers:
         combined.update(lever.changes(history))
-    record = validate_application(dict(current.fields), changed=())
-    valid = []
-    for candidate in _candidates(terms, policy):
-        try:
-            valid.append((candidate, revalidate(record, candidate.changes)))
-        except InvalidApplication:
-            continue
-    if not valid:
-        return []
-    scores = service._score_records([v[1] for v in valid], [client_id] * len(valid), explain=False,
-                                    history_changes=[combined] * len(valid))
-    better = [(candidate, score) for (candidate, _), score in zip(valid, scores, strict=True)
-              if DECISION_RANK[score.decision] > DECISION_RANK[current.decision]]
+    better = _better_offers(service, client_id, current, record, terms, policy, history_changes=combined)
     if not better:
         return []
     best_rank = max(DECISION_RANK[score.decision] for _, score in better)
@@ -273,10 +270,11 @@ def find_recourse(service: ScoringService, client_id: int, policy: OfferPolicy |
             "fr": "Le crédit est accordé : aucun changement n'est nécessaire.",
             "en": "The credit is granted: no change is needed.",
         }, terms, policy)
-    now = _options_now(service, client_id, current, terms, policy) if terms is not None else []
-    later = _options_over_time(service, client_id, current)
+    record = validate_application(dict(current.fields), changed=())
+    now = _options_now(service, client_id, current, record, terms, policy) if terms is not None else []
+    later = _options_over_time(service, client_id, current, record)
     if terms is not None and not any(o.score.decision == "granted" for o in (*now, *later)):
-        later += _over_time_with_offer(service, client_id, current, terms, policy)
+        later += _over_time_with_offer(service, client_id, current, record, terms, policy)
     bounds_fr = (f"montant ≥ {policy.min_amount_share:.0%} de la demande, durée ≤ {policy.max_term_months} mois"
                  .replace("%", "\u00a0%"))
     bounds_en = f"amount ≥ {policy.min_amount_share:.0%} of the request, term ≤ {policy.max_term_months} months"

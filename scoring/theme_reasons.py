@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -179,11 +179,8 @@ class ThemeExplainer:
             reason = self._reason(int(i), totals[i], contribution_values, feature_row, fields, lang)
             pool = raising if reason.contribution > 0 else lowering
             share = abs(reason.contribution) / pool if pool > 0 else 0.0
-            reasons.append(ThemeReason(
-                reason.code, reason.theme, reason.contribution, share, reason.feature, reason.value,
-                reason.display_value, self._with_effect(reason.sentence, reason.contribution, share, lang),
-                reason.features,
-            ))
+            reasons.append(replace(reason, share=share,
+                                   sentence=self._with_effect(reason.sentence, reason.contribution, share, lang)))
         return reasons
 
     @staticmethod
