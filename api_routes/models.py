@@ -189,6 +189,16 @@ class OutOfPopulationWarning(BaseModel):
     message: str
 
 
+class DecisionBoundary(BaseModel):
+    """The nearest limit whose crossing would change the decision (the review band's limits
+    decide; the threshold inside the band is the cost minimum, a marker)."""
+
+    value: float = Field(description="The limit, a probability on the tenth-of-a-point grid.")
+    decision_beyond: Decision = Field(description="The decision on the other side of the limit.")
+    distance: float = Field(description="Between the probability as shown (truncated to a tenth of a point) "
+                                        "and the limit, in probability units; 0 on the limit.")
+
+
 class Score(BaseModel):
     client_id: int | None
     model_version: str
@@ -197,7 +207,9 @@ class Score(BaseModel):
     decision_label: str
     threshold: float
     review_band: list[float]
-    distance_to_threshold: str
+    distance_to_threshold: str = Field(description="The distance to the limit whose crossing would change the "
+                                                   "decision, in words (the name is kept from 1.x).")
+    decision_boundary: DecisionBoundary | None = None
     has_history: bool
     in_training_set: bool
     out_of_fold_probability: float | None = None

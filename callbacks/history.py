@@ -33,4 +33,4 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             versions.append({**version.to_dict(), "advisor_decision": decided.get(version.version),
                              "reasons": None if given is None else {
                                  group: [r.to_dict() for r in items] for group, items in given.items()}})
-        return history_body(versions, float(data["score"]["threshold"]), lang)
+        return history_body(versions, float(data["score"]["threshold"]), lang, data["score"]["review_band"])

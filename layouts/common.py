@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.display import decision_label
+from scoring.decision_bands import DecisionBands, probability_text
+from scoring.display import decision_label, format_percent
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -77,29 +78,25 @@ def separators(lang: str) -> str:
 
 def percent(probability: float, lang: str, decimals: int = 1) -> str:
     """0.0672 -> "6,7 %" (fr) or "6.7%" (en)."""
-    text = number(probability * 100, decimals, lang)
-    return f"{text}\u00a0%" if lang == "fr" else f"{text}%"
+    return format_percent(probability, lang, decimals)
 
 
 def decision_text(decision: str, lang: str) -> str:
     return decision_label(decision, lang)
 
 
-def distance_sentence(probability: float, threshold: float, review_band: list[float] | tuple[float, float],
-                      decision: str, lang: str) -> str:
-    """The distance to the threshold in words an advisor can repeat to the client."""
-    points = abs(probability - threshold) * 100
-    gap = number(points, 1, lang)
-    threshold_text = percent(threshold, lang)
+def probability(value: float, lang: str) -> str:
+    """A probability of default as every face shows it: truncated to a tenth of a point, so it
+    sits on the same side of the shown limits as its decision ("6,6 %" is never "accordé < 6,6 %")."""
+    return probability_text(value, lang)
+
+
+def distance_sentence(probability_of_default: float, threshold: float,
+                      review_band: list[float] | tuple[float, float], lang: str) -> str:
+    """The distance to the limit whose crossing would change the decision, in words an advisor
+    can repeat to the client (the API's `distance_to_threshold` says the same)."""
     low, high = review_band
-    if decision == "to_review":
-        return tr("distance_review", lang, low=percent(low, lang), high=percent(high, lang),
-                  threshold=threshold_text)
-    if probability < threshold:
-        key = "distance_below_far" if probability < threshold / 2 else "distance_below"
-    else:
-        key = "distance_above_far" if probability > threshold * 2 else "distance_above"
-    return tr(key, lang, gap=gap, threshold=threshold_text)
+    return DecisionBands(float(low), float(high), float(threshold)).sentence(probability_of_default, lang)
 
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -239,25 +236,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "probability_of_default": ("Probabilité de défaut", "Probability of default"),
     "gauge_title": ("Probabilité de défaut et seuil de décision", "Probability of default and decision threshold"),
     "gauge_aria": (
-        "Jauge : probabilité de défaut {p}. Seuil {threshold}. Zone « à revoir » de {low} à {high}. "
-        "Décision : {decision}.",
-        "Gauge: probability of default {p}. Threshold {threshold}. 'To review' band from {low} to {high}. "
-        "Decision: {decision}.",
+        "Jauge : probabilité de défaut {p}. Accordé sous {low}, à revoir de {low} à moins de {high}, "
+        "refusé à partir de {high} (seuil de coût minimal {threshold}). Décision : {decision}.",
+        "Gauge: probability of default {p}. Granted under {low}, to review from {low} to under {high}, "
+        "refused from {high} (lowest-cost threshold {threshold}). Decision: {decision}.",
     ),
     "zone_granted": ("accordé", "granted"),
     "zone_review": ("à revoir", "to review"),
     "zone_refused": ("refusé", "refused"),
     "threshold": ("seuil", "threshold"),
-    "distance_below": ("{gap} points sous le seuil de {threshold} : accord, mais proche du seuil.",
-                       "{gap} points below the {threshold} threshold: granted, but close to it."),
-    "distance_below_far": ("{gap} points sous le seuil de {threshold} : nettement dans la zone d'accord.",
-                           "{gap} points below the {threshold} threshold: clearly in the granted zone."),
-    "distance_above": ("{gap} points au-dessus du seuil de {threshold} : refus, mais proche du seuil.",
-                       "{gap} points above the {threshold} threshold: refused, but close to it."),
-    "distance_above_far": ("{gap} points au-dessus du seuil de {threshold} : nettement dans la zone de refus.",
-                           "{gap} points above the {threshold} threshold: clearly in the refused zone."),
-    "distance_review": ("Dans la zone « à revoir » ({low} à {high}, seuil {threshold}) : un analyste décide.",
-                        "In the 'to review' band ({low} to {high}, threshold {threshold}): an analyst decides."),
+    "threshold_marker": ("seuil de coût minimal (dans la zone « à revoir »)",
+                         "lowest-cost threshold (inside the 'to review' band)"),
+    "band_label": ("à revoir : {low} à moins de {high}", "to review: {low} to under {high}"),
+    "zone_review_range": ("{low} à moins de {high}", "{low} to under {high}"),
     "warnings_title": ("Valeurs hors de la population d'apprentissage : score moins fiable",
                        "Values outside the training population: the score is less reliable"),
     "in_training_set": ("Ce client fait partie des clients d'apprentissage du modèle.",

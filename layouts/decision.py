@@ -9,7 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, tr
+from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, probability, tr
 
 ID = PanelIds("advisor")
 PENDING = "pending_second_approval"
@@ -62,7 +62,7 @@ def state_body(state: dict[str, Any], lang: str) -> html.Div:
     parts: list[Any] = [
         html.P([html.Span(DECISION_ICONS[recommendation] + " ", **{"aria-hidden": "true"}),
                 tr("advisor_recommendation", lang, decision=decision_text(recommendation, lang),
-                   p=percent(state["probability_of_default"], lang))],
+                   p=probability(state["probability_of_default"], lang))],
                className="fw-bold mb-1", style={"color": TEXT_ON_WHITE[recommendation]}, id=ID("recommendation")),
         html.P(tr("advisor_you_decide", lang), className="small"),
     ]

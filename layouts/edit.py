@@ -20,7 +20,7 @@ from layouts.common import (
     VERMILLION,
     PanelIds,
     decision_text,
-    percent,
+    probability,
     separators,
     tr,
 )
@@ -181,19 +181,19 @@ def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str
     figure = Fig(trace("bar",
         x=values, y=labels, orientation="h",
         marker={"color": [DECISION_COLOURS[d] for d in decisions], "line": {"color": INK, "width": 1}},
-        text=[f"{percent(v / 100, lang)} · {DECISION_ICONS[d]} {decision_text(d, lang)}"
+        text=[f"{probability(v / 100, lang)} · {DECISION_ICONS[d]} {decision_text(d, lang)}"
               for v, d in zip(values, decisions, strict=True)],
         # Inside the bar when it fits: a probability just under the threshold put its label
         # across the threshold line.
         textposition="auto", cliponaxis=False, hoverinfo="skip",
     ))
-    threshold = 100 * float(after["threshold"])
-    figure.add_vline(x=threshold, line={"color": INK, "dash": "dash", "width": 2},
-                     annotation_text=f"{tr('threshold', lang)} {percent(threshold / 100, lang)}")
+    low, high = after["review_band"]
+    figure.add_decision_band((low, high), float(after["threshold"]), tr("band_label", lang, low=probability(low, lang),
+                                                                         high=probability(high, lang)))
     figure.update_layout(
         height=190, margin={"l": 10, "r": 40, "t": 30, "b": 30},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 13},
-        xaxis={"range": [0, max([*values, threshold]) * 1.7], "title": {"text": "%"}, "gridcolor": "#e6e6e6"},
+        xaxis={"range": [0, max([*values, 100 * float(high)]) * 1.5], "title": {"text": "%"}, "gridcolor": "#e6e6e6"},
         yaxis={"autorange": "reversed", "automargin": True},
         plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
     )
@@ -230,9 +230,9 @@ def _change_item(change: dict[str, Any], lang: str) -> html.Li:
 def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str = "fr",
                       recomputed_payment: str | None = None) -> html.Div:
     description = tr("before_after_aria", lang,
-                     before=f"{percent(before['probability_of_default'], lang)} "
+                     before=f"{probability(before['probability_of_default'], lang)} "
                             f"({decision_text(before['decision'], lang)})",
-                     after=f"{percent(after['probability_of_default'], lang)} "
+                     after=f"{probability(after['probability_of_default'], lang)} "
                            f"({decision_text(after['decision'], lang)})")
     changes = contribution_changes(before, after)
     return html.Div([

@@ -73,3 +73,28 @@ class Fig(dict):
             self.add_annotation(x=1, y=y, xref="paper", yref="y", yanchor="bottom", xanchor="right",
                                 showarrow=False, text=annotation_text)
         return self
+
+    def add_decision_band(self, review_band: tuple[float, float] | list[float], threshold: float,
+                          label: str, axis: str = "x", scale: float = 100.0) -> Fig:
+        """The 'to review' band with the cost-minimising threshold inside it, drawn the same way
+        wherever a chart shows where decisions change (the limits decide, not the threshold)."""
+        low, high = (scale * float(v) for v in review_band)
+        line = {"color": "#5c4400", "width": 1}
+        if axis == "x":
+            self.add_shape(type="rect", xref="x", yref="paper", x0=low, x1=high, y0=0, y1=1,
+                           fillcolor="#f7dca0", opacity=0.6, layer="below", line={"width": 0})
+            for limit in (low, high):
+                self.add_shape(type="line", xref="x", yref="paper", x0=limit, x1=limit, y0=0, y1=1, line=line)
+            self.add_vline(x=scale * threshold, line={"color": "#1a1a1a", "dash": "dot", "width": 1})
+            if label:
+                self.add_annotation(x=(low + high) / 2, y=1, xref="x", yref="paper", yanchor="bottom",
+                                    xanchor="center", showarrow=False, text=label)
+        else:
+            self.add_shape(type="rect", xref="paper", yref="y", x0=0, x1=1, y0=low, y1=high,
+                           fillcolor="#f7dca0", opacity=0.6, layer="below", line={"width": 0})
+            for limit in (low, high):
+                self.add_shape(type="line", xref="paper", yref="y", x0=0, x1=1, y0=limit, y1=limit, line=line)
+            self.add_hline(y=scale * threshold, line={"color": "#1a1a1a", "dash": "dot", "width": 1})
+            self.add_annotation(x=1, y=high, xref="paper", yref="y", yanchor="bottom", xanchor="right",
+                                showarrow=False, text=label)
+        return self

@@ -18,11 +18,12 @@ from layouts.common import (
     PanelIds,
     decision_text,
     distance_sentence,
-    percent,
+    probability,
     separators,
     tr,
 )
 from layouts.figure import Fig, trace
+from scoring.decision_bands import shown
 
 ID = PanelIds("gauge")
 
@@ -45,8 +46,9 @@ def gauge_figure(score: dict[str, Any], lang: str = "fr") -> Fig:
     figure = Fig(
         trace("indicator",
             mode="gauge+number",
-            value=p * 100,
-            number={"suffix": " %" if lang == "fr" else "%", "valueformat": ".1f",
+            # The shown (truncated) value, so the dial's number matches the decision's side.
+            value=shown(p) * 100,
+            number={"suffix": "\u202f%" if lang == "fr" else "%", "valueformat": ".1f",
                     "font": {"size": 40, "color": INK}},
             gauge={
                 "shape": "angular",
@@ -79,10 +81,12 @@ def zone_legend(score: dict[str, Any], lang: str = "fr") -> html.Ul:
     """The gauge's zones in words, so colour is never the only cue."""
     low, high = score["review_band"]
     items = [
-        ("#cfe3f1", f"{tr('zone_granted', lang)} < {percent(low, lang)}"),
-        ("#f7dca0", f"{tr('zone_review', lang)} {percent(low, lang)} – {percent(high, lang)}"),
-        ("#f3c4a6", f"{tr('zone_refused', lang)} ≥ {percent(high, lang)}"),
-        (INK, f"{tr('threshold', lang)} {percent(score['threshold'], lang)}"),
+        ("#cfe3f1", f"{tr('zone_granted', lang)} < {probability(low, lang)}"),
+        ("#f7dca0", f"{tr('zone_review', lang)} "
+                    + tr("zone_review_range", lang, low=probability(low, lang), high=probability(high, lang))),
+        ("#f3c4a6", f"{tr('zone_refused', lang)} ≥ {probability(high, lang)}"),
+        (INK, f"{tr('threshold_marker', lang)} : {probability(score['threshold'], lang)}" if lang == "fr"
+         else f"{tr('threshold_marker', lang)}: {probability(score['threshold'], lang)}"),
     ]
     return html.Ul(
         [html.Li([html.Span(className="swatch", style={"background": colour}, **{"aria-hidden": "true"}), text])
@@ -95,9 +99,9 @@ def gauge_description(score: dict[str, Any], lang: str = "fr") -> str:
     low, high = score["review_band"]
     return tr(
         "gauge_aria", lang,
-        p=percent(score["probability_of_default"], lang),
-        threshold=percent(score["threshold"], lang),
-        low=percent(low, lang), high=percent(high, lang),
+        p=probability(score["probability_of_default"], lang),
+        threshold=probability(score["threshold"], lang),
+        low=probability(low, lang), high=probability(high, lang),
         decision=decision_text(score["decision"], lang),
     )
 
@@ -118,10 +122,10 @@ def decision_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
         ),
         html.P(
             [tr("probability_of_default", lang), " : " if lang == "fr" else ": ",
-             html.Strong(percent(p, lang), id=ID("probability"))],
+             html.Strong(probability(p, lang), id=ID("probability"))],
             className="probability-line",
         ),
-        html.P(distance_sentence(p, score["threshold"], score["review_band"], decision, lang),
+        html.P(distance_sentence(p, score["threshold"], score["review_band"], lang),
                id=ID("distance"), className="distance"),
     ]
     warnings = score.get("warnings") or []

@@ -8,7 +8,17 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.common import DECISION_ICONS, FONT, INK, TEXT_ON_WHITE, PanelIds, decision_text, percent, separators, tr
+from layouts.common import (
+    DECISION_ICONS,
+    FONT,
+    INK,
+    TEXT_ON_WHITE,
+    PanelIds,
+    decision_text,
+    probability,
+    separators,
+    tr,
+)
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_value
@@ -51,17 +61,19 @@ def _advisor_text(entry: dict[str, Any] | None, lang: str) -> str:
             f"{status_text(entry.get('status'), lang)}){why}")
 
 
-def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> Fig:
+def history_figure(versions: list[dict[str, Any]], threshold: float, lang: str = "fr",
+                   review_band: tuple[float, float] | list[float] | None = None) -> Fig:
     scored = [v for v in versions if v.get("probability_of_default") is not None]
     figure = Fig(trace("scatter",
         x=[v["version"] for v in scored], y=[100 * v["probability_of_default"] for v in scored],
-        mode="lines+markers+text", text=[percent(v["probability_of_default"], lang) for v in scored],
+        mode="lines+markers+text", text=[probability(v["probability_of_default"], lang) for v in scored],
         textposition="top center", line={"color": INK}, marker={"size": 9, "color": INK},
         hovertemplate="v%{x}: %{y:.1f} %<extra></extra>",
     ))
-    figure.add_hline(y=threshold * 100, line={"color": "#a33a00", "dash": "dash"},
-                     annotation_text=f"{tr('threshold', lang)} {percent(threshold, lang)}")
-    top = max([threshold * 100 * 1.6] + [100 * v["probability_of_default"] * 1.25 for v in scored])
+    low, high = review_band or (threshold, threshold)
+    figure.add_decision_band((low, high), threshold, tr("band_label", lang, low=probability(low, lang),
+                                                         high=probability(high, lang)), axis="y")
+    top = max([high * 100 * 1.6] + [100 * v["probability_of_default"] * 1.25 for v in scored])
     figure.update_layout(
         height=240, margin={"l": 60, "r": 10, "t": 20, "b": 45},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 12},
@@ -89,7 +101,7 @@ def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table
             html.Td(v.get("author") or ""),
             html.Td(v.get("reason") or ""),
             html.Td(changes_text(v.get("changed_fields") or {}, lang) or tr("history_initial", lang)),
-            html.Td(percent(v["probability_of_default"], lang) if v.get("probability_of_default") is not None
+            html.Td(probability(v["probability_of_default"], lang) if v.get("probability_of_default") is not None
                     else "—"),
             html.Td([DECISION_ICONS[decision], " ", decision_text(decision, lang)],
                     style={"color": TEXT_ON_WHITE[decision]}) if decision else html.Td("—"),
@@ -100,11 +112,12 @@ def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table
                      className="small history-table", id=ID("table"))
 
 
-def history_body(versions: list[dict[str, Any]], threshold: float, lang: str = "fr") -> html.Div:
+def history_body(versions: list[dict[str, Any]], threshold: float, lang: str = "fr",
+                 review_band: tuple[float, float] | list[float] | None = None) -> html.Div:
     scored = [v for v in versions if v.get("probability_of_default") is not None]
     # One point is not a trend: the table says it all.
-    figure = [chart(ID("figure"), history_figure(versions, threshold, lang), tr("history_aria", lang, n=len(scored)))] \
-        if len(scored) >= 2 else []
+    figure = [chart(ID("figure"), history_figure(versions, threshold, lang, review_band),
+                    tr("history_aria", lang, n=len(scored)))] if len(scored) >= 2 else []
     return html.Div([*figure, history_table(versions, lang)])
 
 

@@ -51,10 +51,14 @@ def calibration_figure(curve: list[dict[str, Any]], lang: str = "fr") -> Fig:
                    yaxis={"title": {"text": tr("calibration_y", lang)}, "tickformat": ".0%", "range": [0, top]})
 
 
-def cost_figure(curve: list[dict[str, Any]], threshold: float, lang: str = "fr") -> Fig:
+def cost_figure(curve: list[dict[str, Any]], threshold: float, lang: str = "fr",
+                review_band: tuple[float, float] | list[float] | None = None) -> Fig:
     shown = [r for r in curve if r["threshold"] <= 0.5] or curve
     figure = Fig(trace("scatter", x=[r["threshold"] for r in shown], y=[r["cost"] for r in shown], mode="lines",
                                   line={"color": INK, "width": 2}, hovertemplate="%{x:.1%}: %{y:,.0f}<extra></extra>"))
+    if review_band:
+        low, high = review_band
+        figure.add_decision_band((low, high), threshold, "", scale=1.0)
     figure.add_vline(x=threshold, line={"color": VERMILLION, "width": 3, "dash": "dash"},
                      annotation_text=tr("chosen_threshold", lang, t=percent(threshold, lang)))
     return _layout(figure, lang, xaxis={"title": {"text": tr("cost_x", lang)}, "tickformat": ".0%"},
@@ -90,7 +94,8 @@ def _card_rows(data: dict[str, Any], lang: str) -> list[tuple[str, str]]:
         (tr("default_rate", lang), percent(data.get("default_rate") or 0, lang)),
         (tr("auc", lang), f"{number(cv.get('mean', float('nan')), 3, lang)} ± {number(cv.get('std', 0), 3, lang)}"),
         (tr("threshold_label", lang), percent(data["threshold"], lang)),
-        (tr("review_band", lang), f"{percent(data['review_band'][0], lang)} – {percent(data['review_band'][1], lang)}"),
+        (tr("review_band", lang), tr("zone_review_range", lang, low=percent(data["review_band"][0], lang),
+                                     high=percent(data["review_band"][1], lang))),
     ]
     if data.get("calibration", {}).get("brier_score") is not None:
         rows.append((tr("brier", lang), number(data["calibration"]["brier_score"], 4, lang)))
@@ -219,7 +224,7 @@ def model_page(data: dict[str, Any], lang: str = "fr") -> html.Div:
         ], className="panel"), lg=6) if data.get("reliability_curve") else None,
         dbc.Col(html.Section([
             html.H2(tr("cost_title", lang, fn=number(fn_cost, 0, lang)), className="h6"),
-            chart(ID("cost"), cost_figure(data["cost_curve"], data["threshold"], lang),
+            chart(ID("cost"), cost_figure(data["cost_curve"], data["threshold"], lang, data["review_band"]),
                   tr("cost_aria", lang, t=percent(data["threshold"], lang))),
         ], className="panel"), lg=6) if data.get("cost_curve") else None,
         dbc.Col(html.Section([

@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import html
 
-from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, tr
+from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, probability, tr
 from scoring.display import format_amount, format_value
 from scoring.feature_labels import feature_label
 
@@ -53,8 +53,8 @@ def recourse_items(recourse: dict[str, Any], lang: str = "fr") -> list[tuple[str
         if p is None or decision is None:
             items.append((when + option_changes_text(option, lang), decision))
             continue
-        items.append((when + tr("recourse_option", lang, change=option_changes_text(option, lang), p=percent(p, lang),
-                                decision=decision_text(decision, lang)), decision))
+        items.append((when + tr("recourse_option", lang, change=option_changes_text(option, lang),
+                                p=probability(p, lang), decision=decision_text(decision, lang)), decision))
     return items
 
 

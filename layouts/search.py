@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from layouts.common import TEXT_ON_WHITE, PanelIds, decision_text, percent, tr
+from layouts.common import TEXT_ON_WHITE, PanelIds, decision_text, probability, tr
 from scoring.display import format_level, format_money
 
 ID = PanelIds("search")
@@ -58,7 +58,7 @@ def result_list(total: int, hits: list[dict[str, Any]], lang: str = "fr") -> htm
         if decision:
             text = decision_text(decision, lang)
             if hit.get("probability_of_default") is not None:
-                text += f" · {percent(hit['probability_of_default'], lang)}"
+                text += f" · {probability(hit['probability_of_default'], lang)}"
             badge = [html.Br(), html.Span(text, className="small", style={"color": TEXT_ON_WHITE[decision]})]
         items.append(
             html.Li(

@@ -9,7 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
-from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, percent, separators, tr
+from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, percent, probability, separators, tr
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 
@@ -91,7 +91,7 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
     labels.append(tr("waterfall_end", lang))
     measures.append("total")
     values.append(0.0)
-    texts.append(percent(float(score["probability_of_default"]), lang))
+    texts.append(probability(float(score["probability_of_default"]), lang))
     figure = Fig(
         trace("waterfall",
             orientation="h",
@@ -136,7 +136,7 @@ def waterfall_description(score: dict[str, Any], lang: str = "fr", by: str = "fe
     top_text = (f"{top['label']} = {top['display_value']} "
                 f"({tr('raises' if top['contribution'] > 0 else 'lowers', lang)})") if top else "—"
     return tr("waterfall_aria", lang, base=percent(_sigmoid(data["base"]), lang),
-              p=percent(float(score["probability_of_default"]), lang), top=top_text)
+              p=probability(float(score["probability_of_default"]), lang), top=top_text)
 
 
 def importance_figure(importance: list[dict[str, Any]], client_features: set[str], lang: str = "fr",

@@ -174,8 +174,7 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
     if feature == "AGE_YEARS":
         return f"{_number(number, 0, lang)} {'ans' if lang == 'fr' else 'years'}"
     if feature in _PERCENT_FEATURES or "_SHARE" in feature:
-        # French puts a (no-break) space before %, English none.
-        return f"{_number(number * 100, 1, lang)}{chr(0xA0) if lang == 'fr' else ''}%"
+        return format_percent(number, lang)
     if feature == "CREDIT_TO_ANNUITY_RATIO":  # a number of payments: one decimal is enough
         return _number(number, 1, lang)
     if feature.startswith(_SCORE_FEATURES_PREFIX) or feature.endswith(("_RATIO", "_MEAN")):
@@ -195,8 +194,17 @@ def display_label(feature: str, lang: str = "fr") -> str:
     return label
 
 
+# French typography puts a narrow no-break space before the percent sign; English none.
+PERCENT_SIGN = {"fr": "\u202f%", "en": "%"}
+
+
+def format_percent(share: float, lang: str = "fr", decimals: int = 1) -> str:
+    """0.426 -> "42,6 %" (fr, narrow no-break space) or "42.6%" (en)."""
+    return f"{_number(share * 100, decimals, lang)}{PERCENT_SIGN['fr' if lang == 'fr' else 'en']}"
+
+
 def format_probability(probability: float, lang: str = "fr") -> str:
-    return f"{_number(probability * 100, 1, lang)}\u00a0%"
+    return format_percent(probability, lang)
 
 
 def reason_sentence(label: str, display_value: str, contribution: float, lang: str = "fr") -> str:

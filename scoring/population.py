@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from scoring.decision_bands import DecisionBands
 from scoring.display import display_label
 from scoring.feature_labels import feature_label
 from scoring.features import KEY
@@ -372,6 +373,7 @@ class PopulationViews:
         path = self.artifact.path
         card = self.artifact.model_card
         decision = self.artifact.decision
+        bands = DecisionBands.from_decision(decision)
         performance = getattr(self.artifact, "performance", None) or _read_optional_json(path / "performance.json")
         roc, confusion, fairness, performance_source = None, None, None, None
         if performance:
@@ -394,8 +396,8 @@ class PopulationViews:
             "oracle_auc": card.get("oracle_auc"),
             "baselines_auc": card.get("baselines_auc", {}),
             "calibration": card.get("calibration", {}),
-            "threshold": float(decision["threshold"]),
-            "review_band": [float(decision["review_low"]), float(decision["review_high"])],
+            "threshold": bands.threshold,
+            "review_band": list(bands.band),
             "costs": {"false_negative": decision.get("false_negative_cost"),
                       "false_positive": decision.get("false_positive_cost")},
             "cost_curve": _read_optional_json(path / "cost_curve.json") or [],

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from scoring.display import decision_label, format_amount
+from scoring.display import PERCENT_SIGN, decision_label, format_amount
 from scoring.errors import InvalidApplication
 from scoring.history_levers import LEVERS, then_reapply
 from scoring.offers import LoanTerms, OfferPolicy, current_terms, offer_changes
@@ -276,7 +276,7 @@ def find_recourse(service: ScoringService, client_id: int, policy: OfferPolicy |
     if terms is not None and not any(o.score.decision == "granted" for o in (*now, *later)):
         later += _over_time_with_offer(service, client_id, current, record, terms, policy)
     bounds_fr = (f"montant ≥ {policy.min_amount_share:.0%} de la demande, durée ≤ {policy.max_term_months} mois"
-                 .replace("%", "\u00a0%"))
+                 .replace("%", PERCENT_SIGN["fr"]))
     bounds_en = f"amount ≥ {policy.min_amount_share:.0%} of the request, term ≤ {policy.max_term_months} months"
     if now or later:
         message = {"fr": f"Chaque option, seule, donne la décision indiquée selon le modèle en production "

@@ -25,7 +25,8 @@ import pandas as pd
 import polars as pl
 import xgboost as xgb
 
-from scoring.display import decision_label, display_label, format_probability, format_value
+from scoring.decision_bands import DecisionBands
+from scoring.display import decision_label, display_label, format_value
 from scoring.errors import Forbidden, ScoringError, UnknownClient
 from scoring.errors import StaleVersion as DomainStaleVersion
 from scoring.explain import grouped_contributions
@@ -33,7 +34,6 @@ from scoring.explanation_codec import ExplanationCodec
 from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_features, complete_features, count_columns
 from scoring.model.artifacts import ScoringArtifact, load_artifact
-from scoring.model.threshold import decide
 from scoring.offers import LoanTerms, OfferPolicy, current_terms
 from scoring.population import PopulationViews
 from scoring.schema import TABLES
@@ -169,14 +169,14 @@ class ClientScore:
     def by_source(self) -> pd.Series:
         return grouped_contributions(self.contributions)
 
+    @property
+    def bands(self) -> DecisionBands:
+        return DecisionBands(self.review_band[0], self.review_band[1], self.threshold)
+
     def distance_to_threshold(self, lang: str = "fr") -> str:
-        gap = self.probability_of_default - self.threshold
-        points = format_probability(abs(gap), lang).replace("\u00a0%", "")
-        if lang == "fr":
-            side = "au-dessus" if gap >= 0 else "en dessous"
-            return f"{points} point(s) {side} du seuil ({format_probability(self.threshold, lang)})"
-        side = "above" if gap >= 0 else "below"
-        return f"{points} point(s) {side} the threshold ({format_probability(self.threshold, lang)})"
+        """The distance to the limit whose crossing would change the decision, in words (the
+        field keeps its 1.x name; the threshold itself decides nothing, the band's limits do)."""
+        return self.bands.sentence(self.probability_of_default, lang)
 
     def to_dict(self, lang: str = "fr", *, explain: bool = True, top: int | None = None) -> dict[str, Any]:
         """Plain JSON types. `top` keeps the largest contributions only (their rest summed in
@@ -190,6 +190,7 @@ class ClientScore:
             "threshold": self.threshold,
             "review_band": list(self.review_band),
             "distance_to_threshold": self.distance_to_threshold(lang),
+            "decision_boundary": self.bands.nearest_boundary(self.probability_of_default).to_dict(),
             "has_history": self.has_history,
             "in_training_set": self.in_training_set,
             "out_of_fold_probability": self.out_of_fold_probability,
@@ -277,8 +278,9 @@ class ScoringService:
         ]
         self._warning_bounds = self._out_of_population_bounds(artifact.reference_sample)
         decision = artifact.decision
-        self.threshold = float(decision["threshold"])
-        self.review_band = (float(decision["review_low"]), float(decision["review_high"]))
+        self.bands = DecisionBands.from_decision(decision)
+        self.threshold = self.bands.threshold
+        self.review_band = self.bands.band
         self.population = PopulationViews(artifact)
         self.explainer = ThemeExplainer(self.feature_names, artifact.reference_sample)
         self._codec = ExplanationCodec(self.feature_names, self.feature_frame([{}], [None]).schema,
@@ -383,7 +385,7 @@ class ScoringService:
         return booster.predict(dmatrix, pred_contribs=True, validate_features=False).astype(np.float64)
 
     def _decide(self, probability: float) -> str:
-        return decide(probability, *self.review_band)
+        return self.bands.decide(probability)
 
     def _warnings(self, record: Mapping[str, Any]) -> tuple[OutOfPopulation, ...]:
         found = []

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.display import display_label, format_amount, format_value, is_missing, is_money
+from scoring.display import display_label, format_amount, format_percent, format_value, is_missing, is_money
 from scoring.schema import SENTINEL_DAYS
 from scoring.themes import LEGACY_THEME, THEMES, Theme, theme_of
 
@@ -35,7 +35,7 @@ def _plain(value: Any) -> Any:
 
 
 def _percent(share: float, lang: str) -> str:
-    return f"{round(share * 100)}\u00a0%" if lang == "fr" else f"{round(share * 100)}%"
+    return format_percent(share, lang, 0)
 
 
 @dataclass(frozen=True)

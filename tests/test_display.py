@@ -24,9 +24,9 @@ from scoring.display import decision_label, display_label, format_probability, f
     ("OCCUPATION_TYPE", "Core staff", "fr", "Employé"),
     ("NAME_TYPE_SUITE", "Family", "fr", "Famille"),
     ("CODE_GENDER", "F", "en", "Female"),
-    ("ANNUITY_TO_INCOME_RATIO", 0.16, "fr", "16,0\u00a0%"),
+    ("ANNUITY_TO_INCOME_RATIO", 0.16, "fr", "16,0\u202f%"),
     ("PREV_REFUSED_SHARE", 0.25, "en", "25.0%"),
-    ("INST_LATE_SHARE_RECENT", 0.0, "fr", "0,0\u00a0%"),
+    ("INST_LATE_SHARE_RECENT", 0.0, "fr", "0,0\u202f%"),
     ("EXT_SOURCE_2", 0.6543, "en", "0.65"),
     ("EXT_SOURCE_2", None, "fr", "non renseigné"),
     ("EXT_SOURCE_2", float("nan"), "en", "not provided"),
@@ -49,7 +49,7 @@ def test_labels_lose_the_day_unit_their_values_no_longer_have():
 
 def test_decisions_probabilities_and_sentences_in_both_languages():
     assert (decision_label("to_review", "fr"), decision_label("to_review", "en")) == ("À revoir", "To review")
-    assert format_probability(0.1034, "fr") == "10,3\u00a0%"
+    assert format_probability(0.1034, "fr") == "10,3\u202f%"
     assert reason_sentence("Âge", "40 ans", 0.2, "fr").endswith("augmente le risque estimé.")
     assert reason_sentence("Age", "40 years", -0.2, "en").endswith("lowers the estimated risk.")
     with pytest.raises(ValueError, match="lang"):

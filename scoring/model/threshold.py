@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scoring.decision_bands import on_grid
+
 FALSE_NEGATIVE_COST = 10.0
 FALSE_POSITIVE_COST = 1.0
 # Thresholds whose cost is within this share of the minimum are economically equivalent: the
@@ -99,12 +101,16 @@ def choose_threshold(
         low -= 1
     while high + 1 < len(costs) and near_optimal[high + 1]:
         high += 1
+    # The limits go on the tenth-of-a-point grid every face shows them on (scoring.decision_bands),
+    # so the rule the model card states is the rule applied; the cost is the one of that rule.
+    threshold = on_grid(thresholds[best])
+    cost = business_cost(y_true, probability_of_default, threshold, fn_cost, fp_cost)
     return ThresholdChoice(
-        threshold=float(thresholds[best]),
-        cost=float(costs[best]),
-        cost_per_application=float(costs[best] / len(np.asarray(y_true))),
-        review_low=float(thresholds[low]),
-        review_high=float(thresholds[high]),
+        threshold=threshold,
+        cost=cost,
+        cost_per_application=float(cost / len(np.asarray(y_true))),
+        review_low=min(on_grid(thresholds[low]), threshold),
+        review_high=max(on_grid(thresholds[high]), threshold),
         thresholds=thresholds,
         costs=costs,
     )

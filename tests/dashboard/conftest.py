@@ -30,6 +30,16 @@ CHROMIUM = Path("/usr/bin/chromium")
 SAME_SITE = {"Origin": "http://localhost"}
 
 
+def text_of(component: Any) -> str:
+    """All the text in a layout tree built by a layout function."""
+    if isinstance(component, str | int | float):
+        return str(component)
+    if isinstance(component, list | tuple):
+        return " ".join(text_of(c) for c in component)
+    children = getattr(component, "children", None)
+    return text_of(children) if children is not None else ""
+
+
 @dataclass
 class Dashboard:
     server: Any

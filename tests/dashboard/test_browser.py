@@ -104,7 +104,7 @@ def test_advisor_finds_a_client_and_reads_the_decision(advisor_page: Page, live_
     hit.click()
     page.wait_for_url(re.compile(rf".*/client/{client_id}$"))
     expect(page.locator("#gauge-decision-text")).to_have_text(re.compile(r"(ACCORDÉ|À REVOIR|REFUSÉ)"))
-    expect(page.locator("#gauge-distance")).to_contain_text("seuil")
+    expect(page.locator("#gauge-distance")).to_contain_text(re.compile(r"limite|zone « à revoir »"))
     expect(page.locator("#why-reasons li").first).to_be_visible()
     expect(page.locator("#shell-user")).to_contain_text("conseiller")
     expect(page.locator("#search-recent")).to_contain_text(str(client_id))

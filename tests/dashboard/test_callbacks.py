@@ -179,7 +179,9 @@ def test_gauge_panel_states_the_decision_in_words(dashboard: Dashboard, advisor:
     text = text_of(body["gauge-decision"]["children"]) + text_of(body["gauge-chart"]["children"])
     word = {"granted": "ACCORDÉ", "to_review": "À REVOIR", "refused": "REFUSÉ"}[data["score"]["decision"]]
     assert word in text
-    assert "seuil" in text
+    assert "limite" in text or "zone « à revoir »" in text
+    # The page and the API say the same distance.
+    assert data["score"]["distance_to_threshold"] in text
 
 
 def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashRequest) -> None:

@@ -15,15 +15,7 @@ from layouts.gauge import decision_block, gauge_figure, gauge_range
 from layouts.recourse import recourse_items
 from layouts.search import RECENT_MAX, remember
 from layouts.why import importance_figure, waterfall_data, waterfall_figure
-
-
-def text_of(component: Any) -> str:
-    if isinstance(component, str | int | float):
-        return str(component)
-    if isinstance(component, list | tuple):
-        return " ".join(text_of(c) for c in component)
-    children = getattr(component, "children", None)
-    return text_of(children) if children is not None else ""
+from tests.dashboard.conftest import text_of
 
 
 @pytest.fixture(scope="module")
@@ -77,9 +69,9 @@ def test_decision_is_a_word_and_an_icon_not_only_a_colour(decision: str, word: s
 
 
 def test_distance_to_threshold_in_plain_words() -> None:
-    assert "2,0 points au-dessus du seuil de 8,0" in distance_sentence(0.10, 0.08, [0.07, 0.09], "refused", "fr")
-    assert "nettement dans la zone d'accord" in distance_sentence(0.02, 0.08, [0.07, 0.09], "granted", "fr")
-    assert "an analyst decides" in distance_sentence(0.08, 0.08, [0.07, 0.09], "to_review", "en")
+    assert "1,0 point au-dessus de la limite de 9,0" in distance_sentence(0.10, 0.08, [0.07, 0.09], "fr")
+    assert "nettement dans la zone d'accord" in distance_sentence(0.02, 0.08, [0.07, 0.09], "fr")
+    assert "An analyst decides" in distance_sentence(0.08, 0.08, [0.07, 0.09], "en")
     assert percent(0.0672, "en") == "6.7%"
 
 
