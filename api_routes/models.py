@@ -181,12 +181,17 @@ class ThemeContribution(BaseModel):
 
 
 class OutOfPopulationWarning(BaseModel):
+    """A value the score is less sure of: outside the training population, or implausible."""
+
     field: str
     label: str
     value: float
     low: float
     high: float
     message: str
+    code: Literal["out_of_population", "annuity_above_income"] | None = Field(
+        None, description="out_of_population: outside the central 99 % of training clients; "
+                          "annuity_above_income: the payment exceeds the annual income (scored, but check it).")
 
 
 class DecisionBoundary(BaseModel):

@@ -42,17 +42,41 @@ def unplaced_messages(ids: list[dict[str, str]], error: InvalidApplication, lang
 
 
 def register_callbacks(app: Dash, service: ScoringService) -> None:
-    @app.callback(
-        Output(ID("form"), "children"),
-        Input(CLIENT("data"), "data"),
-    )
-    def build_form(data: dict[str, Any] | None) -> Any:
-        if not data:
-            return None
+    def form_of(data: dict[str, Any]) -> Any:
         lang = data["lang"]
         terms = current_terms(data["score"].get("fields") or {}, service.offer_policy)
         shown = None if terms is None else {"term_months": terms.term_months, "rate_note": terms.rate_note(lang)}
         return edit_form(service.editable_fields(lang), data["score"].get("fields") or {}, lang, shown)
+
+    @app.callback(
+        Output(ID("form"), "children"),
+        Output(ID("save"), "disabled"),
+        Output(ID("reason"), "disabled"),
+        Output(ID("role-note"), "children"),
+        Input(CLIENT("data"), "data"),
+    )
+    def build_form(data: dict[str, Any] | None) -> Any:
+        if not data:
+            return None, True, True, None
+        # The role is shown before the click (the service still refuses a viewer's save).
+        user = current_user(service)
+        can_save = user is not None and user.can("advisor")
+        note = None if can_save else tr("viewer_cannot_save", data["lang"])
+        return form_of(data), not can_save, not can_save, note
+
+    @app.callback(
+        Output(ID("form"), "children", allow_duplicate=True),
+        Output(ID("result"), "children", allow_duplicate=True),
+        Output(ID("status"), "children", allow_duplicate=True),
+        Input(ID("reset"), "n_clicks"),
+        State(CLIENT("data"), "data"),
+        prevent_initial_call=True,
+    )
+    def reset_form(clicks: int | None, data: dict[str, Any] | None) -> Any:
+        """Back to the stored values: the form is drawn again and the simulation goes."""
+        if not clicks or not data:
+            return no_update, no_update, no_update
+        return form_of(data), None, None
 
     @app.callback(
         Output(ID("result"), "children"),
@@ -78,9 +102,12 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
         fields = data["score"].get("fields") or {}
         # The one offer model: a new amount or term comes with its recomputed payment, as in
         # the recourse options (a typed payment is kept as typed).
-        changes, recomputed = form_changes(current_terms(fields, service.offer_policy),
-                                           changes_from_form(service.editable_fields(lang), ids, values, fields),
-                                           form_term(ids, values))
+        try:
+            typed = changes_from_form(service.editable_fields(lang), ids, values, fields, lang)
+        except InvalidApplication as error:
+            return no_update, _alert(tr("invalid", lang), "danger"), field_messages(ids, error, lang), no_update
+        changes, recomputed = form_changes(current_terms(fields, service.offer_policy), typed,
+                                           form_term(ids, values, lang))
         payment = format_amount(changes["AMT_ANNUITY"], lang) if recomputed else None
         saving = ctx.triggered_id == ID("save")
         if not changes:
@@ -112,5 +139,5 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return no_update, _alert(error.message(lang), "danger"), clear, no_update
         after = after_score.to_dict(lang)
         result = html.Div([_alert(tr("saved", lang, version=version.version), "success"),
-                           simulation_result(before, after, lang, payment)])
+                           simulation_result(before, after, lang, payment, saved_version=version.version)])
         return result, None, clear, client_data(service, client_id, lang)

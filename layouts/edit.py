@@ -5,6 +5,7 @@ controls (reason, advisor role)."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -27,10 +28,12 @@ from layouts.common import (
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_level
+from scoring.errors import FieldError, InvalidApplication
 from scoring.feature_policy import is_excluded
 from scoring.schema import SENTINEL_DAYS
 
 ID = PanelIds("edit")
+_NUMBER = re.compile(r"-?(\d+\.?\d*|\.\d+)")
 DAYS_PER_YEAR = 365.25
 YES_NO_FLAGS = {"FLAG_PHONE", "FLAG_EMAIL"}
 
@@ -58,19 +61,65 @@ def to_form_value(spec: dict[str, Any], value: Any) -> Any:
     return value
 
 
-def from_form_value(spec: dict[str, Any], value: Any, original: Any) -> Any:
-    """The form's value in the data's unit; the original when the advisor left it as shown."""
-    if in_years(spec):
-        if value in (None, ""):
-            return original
-        if to_form_value(spec, original) == value:
-            return original
-        return -round(float(value) * DAYS_PER_YEAR)
-    if value == "":
+def number_text(value: Any, lang: str) -> str:
+    """A number in a text field as the advisor writes it: "765 000" and "22,4" in French."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    number = float(value)
+    decimals = 0 if number.is_integer() else 2
+    text = f"{number:,.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{number:,.0f}"
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+_SPACES = str.maketrans("", "", " \u00a0\u202f\u2009")
+
+
+def read_number(text: Any, lang: str) -> float | None:
+    """What the advisor typed, read as they write numbers ("12 000", "12\u202f000,5" in French;
+    "12,000.5" in English). Anything else is refused, never half-read: "12abc000" is not 12 000."""
+    if text is None or isinstance(text, bool):
         return None
+    if isinstance(text, int | float):
+        return float(text)
+    cleaned = str(text).translate(_SPACES).replace("\u2212", "-")
+    if cleaned == "":
+        return None
+    if lang == "fr":
+        if "," in cleaned and "." in cleaned:
+            raise ValueError(text)
+        cleaned = cleaned.replace(",", ".")
+    else:
+        cleaned = cleaned.replace(",", "")
+    if not _NUMBER.fullmatch(cleaned):
+        raise ValueError(text)
+    return float(cleaned)
+
+
+def not_a_number(field: str, text: Any) -> FieldError:
+    return FieldError(
+        field, text, "type",
+        f"« {text} » n'est pas un nombre : tapez seulement des chiffres, par exemple 12 000 ou 12 000,50.",
+        f"'{text}' is not a number: type digits only, for example 12,000 or 12,000.50.",
+    )
+
+
+def from_form_value(spec: dict[str, Any], value: Any, original: Any, lang: str = "fr") -> Any:
+    """The form's value in the data's unit; the original when the advisor left it as shown.
+    Raises ValueError for text that is not a number."""
+    if spec.get("levels") is not None:
+        return None if value == "" else value
     if name_is_flag(spec) and isinstance(value, str):
-        return int(value)
-    return value
+        return None if value == "" else int(value)
+    number = read_number(value, lang)
+    if in_years(spec):
+        if number is None:
+            return original
+        if to_form_value(spec, original) == number:
+            return original
+        return -round(number * DAYS_PER_YEAR)
+    if number is None:
+        return None
+    return int(number) if spec.get("type") == "integer" and number.is_integer() else number
 
 
 def name_is_flag(spec: dict[str, Any]) -> bool:
@@ -78,17 +127,29 @@ def name_is_flag(spec: dict[str, Any]) -> bool:
 
 
 def changes_from_form(specs: list[dict[str, Any]], ids: list[dict[str, str]], values: list[Any],
-                      fields: dict[str, Any]) -> dict[str, Any]:
-    """Only the fields whose value differs from the stored one."""
+                      fields: dict[str, Any], lang: str = "fr") -> dict[str, Any]:
+    """Only the fields whose value differs from the stored one. Raises InvalidApplication, one
+    error per field, when typed text is not a number."""
     by_name = {spec["name"]: spec for spec in specs}
     changes: dict[str, Any] = {}
+    unreadable: list[FieldError] = []
     for component_id, value in zip(ids, values, strict=True):
         name = component_id["field"]
+        if name == TERM_FIELD:
+            try:
+                read_number(value, lang)
+            except ValueError:
+                unreadable.append(not_a_number(name, value))
+            continue
         spec = by_name.get(name)
         if spec is None:
             continue
         original = fields.get(name)
-        new = from_form_value(spec, value, original)
+        try:
+            new = from_form_value(spec, value, original, lang)
+        except ValueError:
+            unreadable.append(not_a_number(name, value))
+            continue
         if new is None and original is None:
             continue
         if isinstance(new, int | float) and isinstance(original, int | float) and not isinstance(new, bool):
@@ -97,6 +158,8 @@ def changes_from_form(specs: list[dict[str, Any]], ids: list[dict[str, str]], va
         elif new == original:
             continue
         changes[name] = new
+    if unreadable:
+        raise InvalidApplication(unreadable)
     return changes
 
 
@@ -112,13 +175,14 @@ def _input(spec: dict[str, Any], value: Any, lang: str, raw: Any = None) -> Any:
         options = [{"label": "non" if lang == "fr" else "no", "value": "0"},
                    {"label": "oui" if lang == "fr" else "yes", "value": "1"}]
         return dbc.Select(id=field_id(name), options=options, value=None if value is None else str(int(value)))
-    # Native number inputs (dbc): Dash 4's dcc.Input draws its own stepper over Bootstrap's field.
+    # Text fields with a decimal keypad, not <input type=number>: a number field silently drops
+    # what is not a digit ("12abc000" became 12 000) and turns -5000 into "missing".
     if in_years(spec):
         hint = tr("edit_pensioner_hint", lang) if raw == SENTINEL_DAYS else tr("edit_years_hint", lang)
-        return dbc.Input(id=field_id(name), type="number", value=value, min=0, max=80, step=0.1, debounce=True,
-                         placeholder=hint)
-    return dbc.Input(id=field_id(name), type="number", value=value, min=spec.get("min"), max=spec.get("max"),
-                     step=1 if spec.get("type") == "integer" else "any", debounce=True)
+        return dbc.Input(id=field_id(name), type="text", inputMode="decimal", value=number_text(value, lang),
+                         debounce=True, placeholder=hint, autoComplete="off")
+    return dbc.Input(id=field_id(name), type="text", inputMode="decimal", value=number_text(value, lang),
+                     debounce=True, autoComplete="off")
 
 
 TERM_FIELD = "TERM_MONTHS"  # not an application column: the offer model's term (scoring.offers)
@@ -130,18 +194,22 @@ def term_input(terms: dict[str, Any] | None, lang: str) -> Any:
         return None
     return dbc.Col(html.Div([
         dbc.Label(tr("edit_term", lang), html_for=_html_id(TERM_FIELD), className="small mb-0"),
-        dbc.Input(id=field_id(TERM_FIELD), type="number", value=round(float(terms["term_months"]), 1), min=1,
-                  max=600, step=1, debounce=True),
+        dbc.Input(id=field_id(TERM_FIELD), type="text", inputMode="decimal",
+                  value=number_text(round(float(terms["term_months"]), 1), lang), debounce=True, autoComplete="off"),
         html.Div(terms.get("rate_note") or "", className="small text-muted-strong"),
         html.Div(id=feedback_id(TERM_FIELD), className="field-error small", role="alert"),
     ], className="mb-2"), md=6, xl=4)
 
 
-def form_term(ids: list[dict[str, str]], values: list[Any]) -> float | None:
-    """The term typed in the form, if any."""
+def form_term(ids: list[dict[str, str]], values: list[Any], lang: str = "fr") -> float | None:
+    """The term typed in the form, if any (changes_from_form has refused unreadable text)."""
     for component_id, value in zip(ids, values, strict=True):
-        if component_id.get("field") == TERM_FIELD and isinstance(value, int | float) and value > 0:
-            return float(value)
+        if component_id.get("field") == TERM_FIELD:
+            try:
+                term = read_number(value, lang)
+            except ValueError:
+                return None
+            return term if term is not None and term > 0 else None
     return None
 
 
@@ -228,7 +296,9 @@ def _change_item(change: dict[str, Any], lang: str) -> html.Li:
 
 
 def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str = "fr",
-                      recomputed_payment: str | None = None) -> html.Div:
+                      recomputed_payment: str | None = None, saved_version: int | None = None) -> html.Div:
+    """Before and after a change: a simulation (nothing saved) or, once saved, what the new
+    version changed."""
     description = tr("before_after_aria", lang,
                      before=f"{probability(before['probability_of_default'], lang)} "
                             f"({decision_text(before['decision'], lang)})",
@@ -236,11 +306,14 @@ def simulation_result(before: dict[str, Any], after: dict[str, Any], lang: str =
                            f"({decision_text(after['decision'], lang)})")
     changes = contribution_changes(before, after)
     return html.Div([
-        html.H3(tr("simulated", lang), className="h6"),
+        html.H3(tr("simulated", lang) if saved_version is None else tr("saved_change", lang, version=saved_version),
+                className="h6"),
         html.P(tr("payment_recomputed", lang, payment=recomputed_payment), id=ID("payment"), className="small")
         if recomputed_payment else None,
         html.P(description, id=ID("result-text"), className="fw-bold",
                style={"color": TEXT_ON_WHITE[after["decision"]]}),
+        *[dbc.Alert("⚠ " + w["message"], color="warning", className="py-2 small", id=ID("implausible"))
+          for w in after.get("warnings") or [] if w.get("code") == "annuity_above_income"][:1],
         chart(ID("before-after"), before_after_figure(before, after, lang), description),
         html.H4(tr("changed_contributions", lang), className="h6 mt-2"),
         html.Ul([_change_item(r, lang) for r in changes], className="small list-unstyled"),
@@ -261,8 +334,10 @@ def edit_panel(lang: str = "fr") -> html.Section:
                 dbc.Col(html.Div([
                     dbc.Button(tr("simulate", lang), id=ID("simulate"), color="primary", className="me-2"),
                     dbc.Button(tr("save", lang), id=ID("save"), color="dark", className="me-2"),
-                ], className="d-flex align-items-end h-100"), md=6),
+                    dbc.Button(tr("reset_form", lang), id=ID("reset"), color="secondary", outline=True),
+                ], className="d-flex flex-wrap gap-1 align-items-end h-100"), md=6),
             ], className="g-2 mt-1"),
+            html.P(id=ID("role-note"), className="small text-muted-strong mt-1 mb-0"),
             html.Div(id=ID("status"), className="mt-2", role="status", **{"aria-live": "polite"}),
             html.Div(id=ID("result"), className="mt-2"),
         ],

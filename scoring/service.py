@@ -112,7 +112,30 @@ class OutOfPopulation:
                        f"{format_value(self.field, self.low, lang)} and {format_value(self.field, self.high, lang)});"
                        " the score is less certain there.")
         return {"field": self.field, "label": label, "value": self.value, "low": self.low,
-                "high": self.high, "message": message}
+                "high": self.high, "message": message, "code": "out_of_population"}
+
+
+@dataclass(frozen=True)
+class AnnuityAboveIncome:
+    """A payment larger than the whole annual income: scored (real files hold such rows), but
+    said, so nobody simulates or saves it without noticing."""
+
+    value: float
+    income: float
+    field: str = "AMT_ANNUITY"
+
+    def to_dict(self, lang: str = "fr") -> dict[str, Any]:
+        label = feature_label(self.field, lang)
+        annuity = format_value(self.field, self.value, lang)
+        income = format_value("AMT_INCOME_TOTAL", self.income, lang)
+        if lang == "fr":
+            message = (f"{label} : {annuity} dépasse le revenu annuel ({income}) ; "
+                       "vérifiez les montants avant de vous fier au score.")
+        else:
+            message = (f"{label}: {annuity} is more than the annual income ({income}); "
+                       "check the amounts before relying on the score.")
+        return {"field": self.field, "label": label, "value": self.value, "low": 0.0, "high": self.income,
+                "message": message, "code": "annuity_above_income"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,7 @@ class ClientScore:
     model_version: str
     client_id: int | None = None
     fields: Mapping[str, Any] = field(default_factory=dict)  # the validated application
-    warnings: tuple[OutOfPopulation, ...] = ()
+    warnings: tuple[OutOfPopulation | AnnuityAboveIncome, ...] = ()
     has_history: bool = False
     in_training_set: bool = False
     # For a training client, what the fold model that never saw it said: the honest estimate.
@@ -387,7 +410,7 @@ class ScoringService:
     def _decide(self, probability: float) -> str:
         return self.bands.decide(probability)
 
-    def _warnings(self, record: Mapping[str, Any]) -> tuple[OutOfPopulation, ...]:
+    def _warnings(self, record: Mapping[str, Any]) -> tuple[OutOfPopulation | AnnuityAboveIncome, ...]:
         found = []
         for name, (low, high) in self._warning_bounds.items():
             value = record.get(name)
@@ -395,6 +418,9 @@ class ScoringService:
                 continue
             if value < low or value > high:
                 found.append(OutOfPopulation(name, float(value), low, high))
+        annuity, income = record.get("AMT_ANNUITY"), record.get("AMT_INCOME_TOTAL")
+        if annuity is not None and income is not None and annuity > income:
+            found.insert(0, AnnuityAboveIncome(float(annuity), float(income)))
         return tuple(found)
 
     # --- scoring ------------------------------------------------------------------------------

@@ -59,8 +59,24 @@ EDITABLE_FIELDS: tuple[str, ...] = (
 _STRICTLY_POSITIVE = ("AMT_INCOME_TOTAL", "AMT_CREDIT")
 
 
-def _fmt(bound: float) -> str:
-    return f"{bound:g}" if abs(bound) < 1e7 else f"{bound:.0e}"
+def _num(value: float, lang: str) -> str:
+    """A number as the reader writes it: "9 000 000" and "0,5" in French, "9,000,000" in English
+    (never "9e+06")."""
+    value = float(value)
+    decimals = 0 if value.is_integer() else min(4, max(1, len(f"{abs(value):.4f}".rstrip("0").split(".")[1])))
+    text = f"{value:,.{decimals}f}".replace("-", "\u2212")
+    return text.replace(",", "\u202f").replace(".", ",") if lang == "fr" else text
+
+
+def _span(low: float | None, high: float | None, lang: str) -> str:
+    """What a range check accepts, as the end of "the value must …"."""
+    if lang == "fr":
+        if low is not None and high is not None:
+            return f"être comprise entre {_num(low, lang)} et {_num(high, lang)}"
+        return f"valoir au moins {_num(low, lang)}" if low is not None else f"valoir au plus {_num(high, lang)}"  # type: ignore[arg-type]
+    if low is not None and high is not None:
+        return f"be between {_num(low, lang)} and {_num(high, lang)}"
+    return f"be at least {_num(low, lang)}" if low is not None else f"be at most {_num(high, lang)}"  # type: ignore[arg-type]
 
 
 def _levels_text(levels: Iterable[str]) -> str:
@@ -70,8 +86,8 @@ def _levels_text(levels: Iterable[str]) -> str:
 
 
 def _error(field: str, value: Any, code: str, fr: str, en: str, accepted: Any = None) -> FieldError:
-    return FieldError(field, value, code, f"{label(field, 'fr')} ({field}) : {fr}",
-                      f"{label(field, 'en')} ({field}): {en}", accepted)
+    # The message names the field by its label (the code is in `field`): it is shown as it is.
+    return FieldError(field, value, code, f"{label(field, 'fr')} : {fr}", f"{label(field, 'en')}: {en}", accepted)
 
 
 def _accepted(spec: ColumnSpec) -> dict[str, Any]:
@@ -134,14 +150,14 @@ def coerce_field(name: str, value: Any) -> tuple[Any, FieldError | None]:
         return value, None
     low = spec.min
     if name in _STRICTLY_POSITIVE and value <= 0:
-        return fail("range", f"doit être strictement positif, reçu {value:g}.",
-                    f"must be strictly positive, got {value:g}.")
+        return fail("range", f"doit être strictement positif, reçu {_num(value, 'fr')}.",
+                    f"must be strictly positive, got {_num(value, 'en')}.")
     if (low is not None and value < low) or (spec.max is not None and value > spec.max):
-        span = f"[{_fmt(low) if low is not None else '-inf'}, {_fmt(spec.max) if spec.max is not None else 'inf'}]"
-        extra_fr = f" ou {SENTINEL_DAYS} (sans emploi salarié)" if spec.sentinel else ""
-        extra_en = f" or {SENTINEL_DAYS} (no salaried job)" if spec.sentinel else ""
-        return fail("range", f"{value:g} hors de l'intervalle accepté {span}{extra_fr}.",
-                    f"{value:g} is outside the accepted range {span}{extra_en}.")
+        span = {lang: _span(low, spec.max, lang) for lang in ("fr", "en")}
+        extra_fr = f" ou {_num(SENTINEL_DAYS, 'fr')} (sans emploi salarié)" if spec.sentinel else ""
+        extra_en = f" or {_num(SENTINEL_DAYS, 'en')} (no salaried job)" if spec.sentinel else ""
+        return fail("range", f"{_num(value, 'fr')} refusé : la valeur doit {span['fr']}{extra_fr}.",
+                    f"{_num(value, 'en')} refused: the value must be {span['en']}{extra_en}.")
     return value, None
 
 
@@ -155,8 +171,9 @@ def _annuity_within_credit(r: Mapping[str, Any]) -> FieldError | None:
     annuity, credit = r.get("AMT_ANNUITY"), r.get("AMT_CREDIT")
     if annuity is not None and credit is not None and annuity > credit:
         return _error("AMT_ANNUITY", annuity, "rule",
-                      f"l'annuité ({annuity:g}) ne peut dépasser le montant du crédit ({credit:g}).",
-                      f"the annuity ({annuity:g}) cannot exceed the credit amount ({credit:g}).")
+                      f"l'annuité ({_num(annuity, 'fr')}) ne peut dépasser le montant du crédit "
+                      f"({_num(credit, 'fr')}).",
+                      f"the annuity ({_num(annuity, 'en')}) cannot exceed the credit amount ({_num(credit, 'en')}).")
     return None
 
 
@@ -190,9 +207,9 @@ def _household_holds_children(r: Mapping[str, Any]) -> FieldError | None:
     members, children = r.get("CNT_FAM_MEMBERS"), r.get("CNT_CHILDREN")
     if members is not None and children is not None and members < children + 1:
         return _error("CNT_FAM_MEMBERS", members, "rule",
-                      f"le foyer ({members:g} personnes) doit compter au moins le client et ses "
+                      f"le foyer ({_num(members, 'fr')} personnes) doit compter au moins le client et ses "
                       f"{children} enfant(s).",
-                      f"the household ({members:g} people) must count at least the client and their "
+                      f"the household ({_num(members, 'en')} people) must count at least the client and their "
                       f"{children} child(ren).")
     return None
 
