@@ -106,7 +106,7 @@ def not_a_number(field: str, text: Any) -> FieldError:
 def from_form_value(spec: dict[str, Any], value: Any, original: Any, lang: str = "fr") -> Any:
     """The form's value in the data's unit; the original when the advisor left it as shown.
     Raises ValueError for text that is not a number."""
-    if spec.get("levels") is not None:
+    if spec.get("levels") is not None or spec.get("type") == "string":
         return None if value == "" else value
     if name_is_flag(spec) and isinstance(value, str):
         return None if value == "" else int(value)

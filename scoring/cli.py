@@ -114,7 +114,7 @@ def prepare_serving(settings: Any) -> dict[str, str]:
     where every start points to. Returns those credentials (empty when the model is not a demo)."""
     from scoring.credentials import ensure_first_admin, write_private_file
     from scoring.model.artifacts import ArtifactError, resolve_artifact_dir
-    from scoring.store import Store
+    from scoring.store import Store, UserExists
 
     demo_data = settings.data_dir / "demo"
     try:
@@ -136,18 +136,48 @@ def prepare_serving(settings: Any) -> dict[str, str]:
                         "--database-url", settings.resolved_database_url])
         credentials_path = settings.data_dir / DEMO_CREDENTIALS_FILE
         if credentials_path.exists():
-            return json.loads(credentials_path.read_text(encoding="utf-8"))
+            return _demo_users_in(store, json.loads(credentials_path.read_text(encoding="utf-8")))
         if not (demo_data / "application_test.csv").exists():
             return {}
         credentials = {}
         for name, role in DEMO_USERS:
             password = secrets.token_urlsafe(9)
-            store.add_user(name, role, password)
+            try:
+                store.add_user(name, role, password)
+            except UserExists:
+                continue  # someone's account already: its password is not ours to print
             credentials[name] = password
         write_private_file(credentials_path, json.dumps(credentials))
         return credentials
     finally:
         store.dispose()
+
+
+def _demo_users_in(store: Any, saved: dict[str, str]) -> dict[str, str]:
+    """The saved demo credentials that open the store being served: a demo user missing from it
+    (the file came from another store, e.g. DATABASE_URL now points elsewhere) is created with the
+    saved password; one the store knows with another password is left out, so nothing printed
+    is false."""
+    from scoring.store import UnknownUser
+
+    roles = dict(DEMO_USERS)
+    usable = {}
+    for name, password in saved.items():
+        try:
+            store.get_user(name)
+        except UnknownUser:
+            if name not in roles:
+                continue
+            store.add_user(name, roles[name], password)
+            usable[name] = password
+            continue
+        if store.password_matches(name, password):
+            usable[name] = password
+        else:
+            console.print(f"[yellow]{name} : le mot de passe du fichier des démos n'ouvre pas ce magasin, "
+                          f"utilisateur non listé / the demo file's password does not open this store, "
+                          f"user not listed[/yellow]")
+    return usable
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -157,7 +157,7 @@ def coerce_field(name: str, value: Any) -> tuple[Any, FieldError | None]:
         extra_fr = f" ou {_num(SENTINEL_DAYS, 'fr')} (sans emploi salarié)" if spec.sentinel else ""
         extra_en = f" or {_num(SENTINEL_DAYS, 'en')} (no salaried job)" if spec.sentinel else ""
         return fail("range", f"{_num(value, 'fr')} refusé : la valeur doit {span['fr']}{extra_fr}.",
-                    f"{_num(value, 'en')} refused: the value must be {span['en']}{extra_en}.")
+                    f"{_num(value, 'en')} refused: the value must {span['en']}{extra_en}.")
     return value, None
 
 

@@ -755,6 +755,19 @@ class Store:
                                 .values(password_hash=self._hasher.hash(password)))
         return user
 
+    def password_matches(self, name: str, password: str) -> bool:
+        """Whether ``password`` is this user's, for the operator's own tools (no throttling, no
+        audit line: `credit-scoring serve` checks the demo credentials file it wrote)."""
+        with self._read() as session:
+            row = session.get(UserRow, name) if isinstance(name, str) else None
+            if row is None or not isinstance(password, str):
+                return False
+            stored = row.password_hash
+        try:
+            return bool(self._hasher.verify(stored, password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
     def _record_login(self, actor: str, address: str, *, succeeded: bool) -> None:
         now = _now()
         with self._write() as session:

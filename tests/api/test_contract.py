@@ -55,8 +55,10 @@ def test_impossible_amounts_are_refused(service: ScoringService, new_application
     with pytest.raises(InvalidApplication) as excinfo:
         service.score({**new_application, field: value})
     assert _errors(excinfo) == {field: "range"}
-    message = excinfo.value.errors[0].message("en")
-    assert field in message and f"{value:g}" in message
+    error = excinfo.value.errors[0]
+    # The field's code is in `field`; the message names it by its label, the value as people write it.
+    assert error.field == field and field not in error.message("en")
+    assert f"{value:,.0f}".replace("-", "\u2212") in error.message("en")
 
 
 def test_an_unknown_category_level_is_refused_with_the_accepted_levels(service: ScoringService,

@@ -87,3 +87,31 @@ def test_the_first_admin_password_can_come_from_the_environment(tmp_path: Path, 
     assert not (tmp_path / ADMIN_CREDENTIALS_FILE).exists()
     store = server.extensions["scoring_service"].store
     assert store.authenticate("admin", "a long chosen secret").role == "admin"
+
+
+def test_printed_demo_users_exist_in_the_store_served_even_when_it_is_a_new_one(
+        tmp_path: Path, synthetic_dir: Path, trained_artifact: Path) -> None:
+    """The credentials file outlives its store (DATABASE_URL pointed elsewhere): the users it
+    names are made to exist in the store being served, and a user that store holds under another
+    password is not listed (issue 20)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "demo").symlink_to(synthetic_dir, target_is_directory=True)
+    first = Settings(data_dir=data, artifact_dir=trained_artifact)
+    credentials = prepare_serving(first)
+
+    other_url = f"sqlite:///{tmp_path / 'other.db'}"
+    other = Store.open(other_url)
+    try:
+        other.add_user("lecteur", "viewer", "un-autre-mot-de-passe")
+    finally:
+        other.dispose()
+    second = Settings(data_dir=data, artifact_dir=trained_artifact, database_url=other_url)
+    printed = prepare_serving(second)
+    assert printed == {"conseiller": credentials["conseiller"]}
+    store = Store.open(other_url)
+    try:
+        assert store.authenticate("conseiller", printed["conseiller"]).role == "advisor"
+        assert store.authenticate("lecteur", credentials["lecteur"]) is None
+    finally:
+        store.dispose()

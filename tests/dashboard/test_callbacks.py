@@ -190,7 +190,7 @@ def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashReq
                                     [("client-data", "data", data)]))
     text = text_of(body["gauge-decision"]["children"])
     assert {"granted": "GRANTED", "to_review": "TO REVIEW", "refused": "REFUSED"}[data["score"]["decision"]] in text
-    assert "threshold" in text
+    assert "limit" in text or "band" in text
 
 
 def test_compare_panel_defaults_to_the_strongest_factor_and_follows_the_dropdown(
@@ -285,7 +285,7 @@ def test_simulate_shows_before_and_after_and_saves_nothing(dashboard: Dashboard,
 
 def test_typing_a_recourse_option_into_the_simulator_gives_the_same_score(dashboard: Dashboard,
                                                                           advisor: DashRequest) -> None:
-    from layouts.common import percent
+    from layouts.common import probability as percent
     from scoring.display import format_money
 
     checked = 0
