@@ -345,6 +345,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "history_advisor": ("Décision du conseiller", "Advisor's decision"),
     "history_reasons": ("Raisons données (hausse du risque)", "Reasons given (raising the risk)"),
     "history_initial": ("chargement initial", "initial load"),
+    "history_loaded_reason": ("import du dossier d'origine", "import of the original file"),
     "history_aria": ("Évolution de la probabilité de défaut sur {n} versions.",
                      "Probability of default over {n} versions."),
     # edit

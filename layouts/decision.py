@@ -3,21 +3,20 @@ justification), a second person's approval, the client's contest, and the record
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts.common import DECISION_ICONS, TEXT_ON_WHITE, PanelIds, decision_text, percent, probability, tr
+from scoring.display import format_moment
 
 ID = PanelIds("advisor")
 PENDING = "pending_second_approval"
 
 
 def _when(created_at: str, lang: str) -> str:
-    moment = datetime.fromisoformat(created_at)
-    return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M") + " UTC"
+    return format_moment(created_at, lang)
 
 
 def _quote(text: str, lang: str) -> str:

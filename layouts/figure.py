@@ -8,7 +8,26 @@ schema by loading it into `go.Figure`.
 
 from __future__ import annotations
 
+import math
 from typing import Any
+
+from scoring.display import format_percent
+
+
+def percent_ticks(low: float, high: float, lang: str, scale: float = 1.0, target: int = 6) -> dict[str, Any]:
+    """Axis ticks for shares, labelled as the page's language writes them ("10 %" with a narrow
+    no-break space in French): plotly's ".0%" format writes "10%" in every language. `scale` is
+    100 when the axis holds points rather than shares."""
+    span = max(high - low, 1e-9)
+    raw = span / target
+    step = min((m * 10 ** math.floor(math.log10(raw)) for m in (1, 2, 2.5, 5, 10)
+                if m * 10 ** math.floor(math.log10(raw)) >= raw), default=raw)
+    first = math.ceil(low / step - 1e-9) * step
+    values = [round(first + i * step, 10) for i in range(int((high - first) / step + 1e-9) + 1)]
+    points = step * 100
+    decimals = next((d for d in (0, 1, 2) if abs(points * 10 ** d - round(points * 10 ** d)) < 1e-6), 3)
+    return {"tickvals": [v * scale for v in values],
+            "ticktext": [format_percent(v, lang, decimals) for v in values]}
 
 
 def trace(kind: str, **properties: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from layouts.common import (
     separators,
     tr,
 )
-from layouts.figure import Fig, trace
+from layouts.figure import Fig, percent_ticks, trace
 from scoring.decision_bands import shown
 
 ID = PanelIds("gauge")
@@ -52,7 +52,7 @@ def gauge_figure(score: dict[str, Any], lang: str = "fr") -> Fig:
                     "font": {"size": 40, "color": INK}},
             gauge={
                 "shape": "angular",
-                "axis": {"range": [0, top * 100], "ticksuffix": "%", "tickcolor": INK,
+                "axis": {"range": [0, top * 100], **percent_ticks(0, top, lang, scale=100, target=3), "tickcolor": INK,
                          "tickfont": {"color": INK, "size": 12}},
                 "bar": {"color": INK, "thickness": 0.22},
                 "bgcolor": "white",
@@ -137,13 +137,12 @@ def decision_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
                 color="warning", className="mt-2 mb-0 small", id=ID("warnings"),
             )
         )
-    notes = []
     if score.get("has_history") is False:
-        notes.append(tr("no_history", lang))
+        children.append(html.P(tr("no_history", lang), className="text-muted-strong small mb-0"))
     if score.get("in_training_set"):
-        notes.append(tr("in_training_set", lang))
-    if notes:
-        children.append(html.P(" ".join(notes), className="text-muted-strong small mb-0"))
+        # For the advisor (how far to trust the score), never on paper for the client.
+        children.append(html.P(tr("in_training_set", lang), id=ID("training-note"),
+                               className="text-muted-strong small mb-0 advisor-only"))
     return html.Div(children)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -21,15 +20,15 @@ from layouts.common import (
 )
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
-from scoring.display import format_value
+from scoring.display import format_moment, format_value
 from scoring.feature_labels import feature_label
+from scoring.store.store import INITIAL_LOAD_REASON
 
 ID = PanelIds("history")
 
 
 def _when(created_at: str, lang: str) -> str:
-    moment = datetime.fromisoformat(created_at)
-    return moment.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M") + " UTC"
+    return format_moment(created_at, lang)
 
 
 def changes_text(changed: dict[str, Any], lang: str) -> str:
@@ -99,7 +98,8 @@ def history_table(versions: list[dict[str, Any]], lang: str = "fr") -> dbc.Table
             html.Td(str(v["version"])),
             html.Td(_when(v["created_at"], lang)),
             html.Td(v.get("author") or ""),
-            html.Td(v.get("reason") or ""),
+            html.Td(tr("history_loaded_reason", lang) if v.get("reason") == INITIAL_LOAD_REASON
+                    else v.get("reason") or ""),
             html.Td(changes_text(v.get("changed_fields") or {}, lang) or tr("history_initial", lang)),
             html.Td(probability(v["probability_of_default"], lang) if v.get("probability_of_default") is not None
                     else "—"),

@@ -10,7 +10,7 @@ from dash import html
 
 from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, percent, separators, tr
 from layouts.decision import overrides_panel
-from layouts.figure import Fig, trace
+from layouts.figure import Fig, percent_ticks, trace
 from layouts.gauge import chart
 from layouts.why import importance_figure
 from scoring.display import format_level
@@ -46,9 +46,10 @@ def calibration_figure(curve: list[dict[str, Any]], lang: str = "fr") -> Fig:
     figure.add_trace(trace("scatter", x=[r["mean_predicted"] for r in curve], y=[r["observed_rate"] for r in curve],
                        mode="lines+markers", line={"color": VERMILLION, "width": 2}, marker={"size": 8},
                        hovertemplate="%{x:.1%} → %{y:.1%}<extra></extra>"))
-    return _layout(figure, lang, xaxis={"title": {"text": tr("calibration_x", lang)}, "tickformat": ".0%",
-                                  "range": [0, top]},
-                   yaxis={"title": {"text": tr("calibration_y", lang)}, "tickformat": ".0%", "range": [0, top]})
+    return _layout(figure, lang, xaxis={"title": {"text": tr("calibration_x", lang)}, "range": [0, top],
+                                        **percent_ticks(0, top, lang)},
+                   yaxis={"title": {"text": tr("calibration_y", lang)}, "range": [0, top],
+                          **percent_ticks(0, top, lang)})
 
 
 def cost_figure(curve: list[dict[str, Any]], threshold: float, lang: str = "fr",
@@ -61,8 +62,9 @@ def cost_figure(curve: list[dict[str, Any]], threshold: float, lang: str = "fr",
         figure.add_decision_band((low, high), threshold, "", scale=1.0)
     figure.add_vline(x=threshold, line={"color": VERMILLION, "width": 3, "dash": "dash"},
                      annotation_text=tr("chosen_threshold", lang, t=percent(threshold, lang)))
-    return _layout(figure, lang, xaxis={"title": {"text": tr("cost_x", lang)}, "tickformat": ".0%"},
-                   yaxis={"title": {"text": tr("cost_y", lang)}})
+    right = max(r["threshold"] for r in shown) if shown else 0.5
+    return _layout(figure, lang, xaxis={"title": {"text": tr("cost_x", lang)}, **percent_ticks(0, right, lang)},
+                   yaxis={"title": {"text": tr("cost_y", lang)}, "tickformat": ",.0f"})
 
 
 def confusion_table(confusion: dict[str, Any], lang: str = "fr") -> dbc.Table:

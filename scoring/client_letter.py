@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from scoring.display import decision_label, format_amount
+from scoring.display import bank_time_zone, decision_label, format_amount
 from scoring.theme_reasons import principal_reasons
 
 if TYPE_CHECKING:
@@ -78,6 +78,9 @@ def _t(key: str, lang: str, **values: Any) -> str:
 
 
 def _date(moment: datetime, lang: str) -> str:
+    # The bank's calendar day: a letter printed at 00:30 in Paris is dated that day, not the UTC one.
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(bank_time_zone())
     return moment.strftime("%d/%m/%Y") if lang == "fr" else moment.strftime("%d %B %Y").lstrip("0")
 
 

@@ -8,7 +8,9 @@ say exactly the same thing.
 from __future__ import annotations
 
 import math
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scoring.schema import SENTINEL_DAYS
 
@@ -112,6 +114,28 @@ def currency() -> str:
     import os
 
     return os.environ.get("PAD_CURRENCY", "€").strip() or "€"
+
+
+def bank_time_zone() -> ZoneInfo:
+    """The bank's time zone (`PAD_TIME_ZONE`, an IANA name; Europe/Paris by default): times are
+    stored in UTC and shown in it."""
+    import os
+
+    name = os.environ.get("PAD_TIME_ZONE", "").strip() or "Europe/Paris"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"PAD_TIME_ZONE={name!r} n'est pas un fuseau horaire connu / is not a known time zone "
+                         "(ex. Europe/Paris)") from None
+
+
+def format_moment(created_at: str | datetime, lang: str = "fr") -> str:
+    """A stored (UTC) time as the advisor reads it, in the bank's time zone: "03/12/2026 17:42"."""
+    moment = datetime.fromisoformat(created_at) if isinstance(created_at, str) else created_at
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(bank_time_zone())
+    return local.strftime("%d/%m/%Y %H:%M" if lang == "fr" else "%Y-%m-%d %H:%M")
 
 
 def format_amount(value: float, lang: str = "fr") -> str:

@@ -749,9 +749,11 @@ _APPLICATION_LABELS: dict[str, tuple[str, str]] = {
     "OWN_CAR_AGE": ("Âge de la voiture (ans)", "Age of the client's car (years)"),
     "FLAG_MOBIL": ("Téléphone portable fourni", "Mobile phone provided"),
     "FLAG_EMP_PHONE": ("Téléphone professionnel fourni", "Work phone provided"),
-    "FLAG_WORK_PHONE": ("Téléphone fixe fourni", "Home phone provided"),
+    # The source describes FLAG_WORK_PHONE and FLAG_PHONE alike ("did client provide home phone"):
+    # the form's landline is FLAG_PHONE, the other one is said as such, never as "(bis)".
+    "FLAG_WORK_PHONE": ("Autre téléphone fixe fourni", "Other landline provided"),
     "FLAG_CONT_MOBILE": ("Portable joignable", "Mobile phone reachable"),
-    "FLAG_PHONE": ("Téléphone fixe fourni (bis)", "Home phone provided (second field)"),
+    "FLAG_PHONE": ("Téléphone fixe fourni", "Landline provided"),
     "FLAG_EMAIL": ("Adresse e-mail fournie", "Email provided"),
     "OCCUPATION_TYPE": ("Profession", "Occupation"),
     "CNT_FAM_MEMBERS": ("Nombre de personnes au foyer", "Number of family members"),

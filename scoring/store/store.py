@@ -76,6 +76,9 @@ from scoring.store.records import (
 from scoring.store.sessions import SessionPolicy
 from scoring.text_policy import escape_controls, refused_character
 
+# The reason bulk-loaded first versions carry (a record in both languages; pages show their own).
+INITIAL_LOAD_REASON = "chargement initial / initial load"
+
 NEW_CLIENT_ID_FLOOR = 10_000_000
 """Ids the store allocates start above this, far from the Kaggle SK_ID_CURR range (100002–456255)."""
 
@@ -668,7 +671,7 @@ class Store:
             }
             version_rows[client_id] = {
                 "client_id": client_id, "version": 1, "fields": snapshot, "changed_fields": {},
-                "author": author, "reason": "chargement initial / initial load", "created_at": now, **common,
+                "author": author, "reason": INITIAL_LOAD_REASON, "created_at": now, **common,
             }
         if not client_rows:
             return 0
