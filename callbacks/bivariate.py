@@ -34,4 +34,4 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
         score = data["score"]
         view = service.population.bivariate(x, y, color if color in ("outcome", "risk") else "outcome", lang)
         return bivariate_body(view, axis_value(x, client_value(score, x)), axis_value(y, client_value(score, y)),
-                              lang)
+                              lang, score.get("probability_of_default"))

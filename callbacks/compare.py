@@ -10,14 +10,20 @@ from callbacks.navigation import lang_from_search
 from layouts import shell
 from layouts.client_page import ID as CLIENT
 from layouts.compare import ID, compare_body
-from scoring.population import UnknownFeature
+from scoring.population import PopulationViews, UnknownFeature
 
 if TYPE_CHECKING:
     from scoring.service import ScoringService
 
 
-def default_feature(score: dict[str, Any]) -> str | None:
-    """The feature that weighs most for this client: the first one an advisor wants to compare."""
+def default_feature(score: dict[str, Any], population: PopulationViews | None = None) -> str | None:
+    """The feature behind the client's first principal reason (what the advisor has just read
+    out), else the single feature that weighs most."""
+    if population is not None:
+        reasons = score.get("principal_reasons") or []
+        chosen = population.opening_feature(reasons, score.get("feature_values") or {})
+        if chosen is not None:
+            return chosen
     contributions = score.get("contributions") or []
     return contributions[0]["feature"] if contributions else None
 
@@ -62,14 +68,14 @@ def register_callbacks(app: Dash, service: ScoringService) -> None:
             return None, feature
         lang = lang_from_search(url_search)
         score = data["score"]
-        feature = feature or default_feature(score)
+        feature = feature or default_feature(score, service.population)
         if feature is None:
             return None, feature
         value = client_value(score, feature)
         try:
             view = service.population.distribution(feature, value, similar_filter(score, similar), lang)
         except UnknownFeature:
-            feature = default_feature(score)
+            feature = default_feature(score, service.population)
             value = client_value(score, feature)
             view = service.population.distribution(feature, value, similar_filter(score, similar), lang)
         return compare_body(view, value, lang), feature

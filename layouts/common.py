@@ -295,10 +295,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "share_axis": ("Part des clients du groupe (%)", "Share of the group's clients (%)"),
     "default_rate_axis": ("Taux de défaut (%)", "Default rate (%)"),
     "client_marker": ("Ce client : {value}", "This client: {value}"),
-    "percentile_sentence": ("{label} : {value}. {pct} des clients de référence ont une valeur inférieure.",
-                            "{label}: {value}. {pct} of the reference clients have a lower value."),
-    "level_sentence": ("{label} : {value}. Taux de défaut de ce groupe : {rate} ({n} clients).",
-                       "{label}: {value}. Default rate of this group: {rate} ({n} clients)."),
+    "percentile_sentence": ("{label} : {value}. {pct} des {group} ont une valeur inférieure.",
+                            "{label}: {value}. {pct} of {group} have a lower value."),
+    "level_sentence": ("{label} : {value}. Taux de défaut de ce groupe parmi les {group} : {rate} ({n} clients).",
+                       "{label}: {value}. Default rate of this group among {group}: {rate} ({n} clients)."),
     "missing_value_sentence": ("{label} : non renseigné pour ce client.", "{label}: not provided for this client."),
     "population_note": ("Population de référence : {n} clients d'apprentissage, dont {d} en défaut.",
                         "Reference population: {n} training clients, {d} of whom defaulted."),
@@ -306,8 +306,10 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Similar clients ({filters}): {n} clients of the reference sample, {d} of whom defaulted."),
     "too_few": ("Trop peu de clients semblables pour conclure.", "Too few similar clients to conclude."),
     "age_band": ("{low}–{high} ans", "aged {low}–{high}"),
-    "distribution_aria": ("Histogramme de {label} : clients ayant remboursé et clients en défaut ; {sentence}",
-                          "Histogram of {label}: clients who repaid and clients who defaulted; {sentence}"),
+    "distribution_aria": ("Histogramme de {label} : en barres bleues pleines, les clients ayant remboursé ; "
+                          "en contour vermillon, les clients en défaut ; {sentence}",
+                          "Histogram of {label}: clients who repaid as filled blue bars, clients who defaulted "
+                          "as a vermillion outline; {sentence}"),
     # bivariate
     "bivariate_title": ("Croiser deux variables", "Two features together"),
     "x_feature": ("Axe horizontal", "Horizontal axis"),
@@ -317,9 +319,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "color_risk": ("risque prédit", "predicted risk"),
     "this_client": ("Ce client", "This client"),
     "bivariate_aria": ("Nuage de points de {n} clients de référence : {x} en abscisse, {y} en ordonnée ; "
-                       "ce client est marqué d'une étoile.",
+                       "ce client est marqué d'une grande étoile blanche cerclée de noir.",
                        "Scatter plot of {n} reference clients: {x} horizontally, {y} vertically; "
-                       "this client is marked with a star."),
+                       "this client is marked with a large white star outlined in black."),
     "bivariate_note": ("{n} clients de l'échantillon de référence (probabilités hors échantillon d'apprentissage) ; "
                        "{m} sans valeur pour l'une des variables.",
                        "{n} reference-sample clients (out-of-fold probabilities); {m} without a value for "
@@ -478,4 +480,35 @@ STRINGS: dict[str, tuple[str, str]] = {
     # errors
     "error_generic": ("Une erreur est survenue ; réessayez.", "Something went wrong; try again."),
     "login_required": ("Connexion requise.", "Login required."),
+    # comparison charts (issue 20: charts an advisor can read)
+    "group_reference": ("clients de référence", "the reference clients"),
+    "group_similar": ("clients semblables ({filters})", "similar clients ({filters})"),
+    "too_few_sentence": ("{label} : {value}. Seulement {n} {group} : trop peu pour situer ce client.",
+                         "{label}: {value}. Only {n} {group}: too few to place this client."),
+    "level_small_sentence": ("{label} : {value}. Groupe trop petit pour conclure : {n} clients seulement "
+                             "parmi les {group} (il en faut {min}).",
+                             "{label}: {value}. Group too small to conclude: only {n} clients among {group} "
+                             "({min} needed)."),
+    "groups_note": ("Un taux de défaut n'est montré seul que pour un groupe d'au moins {min} clients : les "
+                    "groupes plus petits, et ceux au-delà des {top} plus grands, sont réunis dans "
+                    "« Autres groupes » ; le groupe du client reste, hachuré s'il est trop petit.",
+                    "A group's default rate is shown on its own only from {min} clients: smaller groups, and "
+                    "those beyond the {top} largest, are merged into \"Other groups\"; the client's group "
+                    "stays, hatched if too small."),
+    "rates_aria": ("Barres horizontales : taux de défaut par {label}, {k} groupes, du plus grand au plus petit "
+                   "(groupes de moins de {min} clients réunis ou hachurés) ; {sentence}",
+                   "Horizontal bars: default rate by {label}, {k} groups, largest first (groups under {min} "
+                   "clients merged or hatched); {sentence}"),
+    "too_small": ("trop peu", "too few"),
+    "overall_rate": ("taux moyen : {rate}", "average: {rate}"),
+    "risk_scale_aria": ("Couleur : risque prédit, de 0 à {top} (au-delà, la couleur de {top}) ; limites de "
+                        "décision {low} (à revoir) et {high} (refusé) marquées sur l'échelle.",
+                        "Colour: predicted risk, from 0 to {top} (above it, the colour of {top}); decision "
+                        "limits {low} (to review) and {high} (refused) marked on the scale."),
+    "risk_tick_review": ("{p} à revoir", "{p} to review"),
+    "risk_tick_refused": ("{p} refusé", "{p} refused"),
+    "risk_note": ("Couleurs du risque prédit de 0 à {top} : la bande « à revoir » ({low} à {high}) est au "
+                  "milieu de l'échelle ; les clients au-delà de {top} ont la couleur la plus claire.",
+                  "Predicted-risk colours from 0 to {top}: the 'to review' band ({low} to {high}) sits mid-"
+                  "scale; clients above {top} take the lightest colour."),
 }

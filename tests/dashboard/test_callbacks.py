@@ -193,19 +193,21 @@ def test_english_page_gets_english_panels(dashboard: Dashboard, advisor: DashReq
     assert "limit" in text or "band" in text
 
 
-def test_compare_panel_defaults_to_the_strongest_factor_and_follows_the_dropdown(
+def test_compare_panel_opens_on_the_first_reason_and_follows_the_dropdown(
         dashboard: Dashboard, advisor: DashRequest) -> None:
     data = load(advisor, dashboard.client_ids[2])
+    score = data["score"]
     outputs = [("compare-body", "children"), ("compare-feature", "value")]
     first = response_of(advisor.call(outputs, [("compare-feature", "value", None), ("compare-similar", "value", []),
                                                ("client-data", "data", data)], [("shell-url", "search", "")],
                                      changed=["client-data.data"]))
-    assert first["compare-feature"]["value"] == data["score"]["contributions"][0]["feature"]
+    assert first["compare-feature"]["value"] == dashboard.service.population.opening_feature(
+        score["principal_reasons"], score["feature_values"])
     chosen = response_of(advisor.call(outputs, [("compare-feature", "value", "AMT_INCOME_TOTAL"),
                                                 ("compare-similar", "value", ["income_type"]),
                                                 ("client-data", "data", data)], [("shell-url", "search", "")]))
     text = text_of(chosen["compare-body"]["children"])
-    assert "Revenu" in text and "clients de référence ont une valeur inférieure" in text
+    assert "Revenu" in text and "clients semblables" in text and "ont une valeur inférieure" in text
     assert "Clients semblables" in text
 
 

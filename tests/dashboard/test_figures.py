@@ -106,7 +106,7 @@ def test_compare_sentence_states_the_percentile() -> None:
     view = {"feature": "AMT_INCOME_TOTAL", "label": "Revenu annuel", "kind": "numeric", "client_value": 150000.0,
             "percentile": 62.4}
     assert compare_sentence(view, "150 000", "fr") == \
-        "Revenu annuel : 150 000. 62 % des clients de référence ont une valeur inférieure."
+        "Revenu annuel : 150 000. 62\u202f% des clients de référence ont une valeur inférieure."
 
 
 def test_edit_form_sends_only_changed_fields_in_the_datas_units() -> None:
