@@ -17,6 +17,8 @@ from layouts.gauge import chart
 ID = PanelIds("bivariate")
 # Cividis: readable with every common colour-vision deficiency, and in greyscale.
 RISK_SCALE = "Cividis"
+# Decision limits closer than this share of the colour bar get one label (about 20 px at 460 px).
+CLOSE_TICKS = 0.06
 
 
 def _jitter(values: Any, categorical: bool, seed: int) -> tuple[np.ndarray, list[str] | None]:
@@ -43,8 +45,12 @@ def risk_colour_bar(data: dict[str, Any], lang: str) -> dict[str, Any]:
     values, labels = [0.0], [percent_text(0, lang, 0)]
     if low is not None and high is not None and high < top:
         values += [low, high]
-        labels += [tr("risk_tick_review", lang, p=percent_text(low, lang)),
-                   tr("risk_tick_refused", lang, p=percent_text(high, lang))]
+        if (high - low) / top < CLOSE_TICKS:
+            # Two labels a few pixels apart overprint: one label, on two lines, at the top limit.
+            labels += ["", tr("risk_tick_band", lang, low=percent_text(low, lang), high=percent_text(high, lang))]
+        else:
+            labels += [tr("risk_tick_review", lang, p=percent_text(low, lang)),
+                       tr("risk_tick_refused", lang, p=percent_text(high, lang))]
     values.append(top)
     labels.append(f"≥ {percent_text(top, lang, 0)}")
     return {

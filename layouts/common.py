@@ -507,6 +507,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "limits {low} (to review) and {high} (refused) marked on the scale."),
     "risk_tick_review": ("{p} à revoir", "{p} to review"),
     "risk_tick_refused": ("{p} refusé", "{p} refused"),
+    "risk_tick_band": ("{low}–{high} à revoir<br>au-delà refusé", "{low}–{high} to review<br>above: refused"),
     "risk_note": ("Couleurs du risque prédit de 0 à {top} : la bande « à revoir » ({low} à {high}) est au "
                   "milieu de l'échelle ; les clients au-delà de {top} ont la couleur la plus claire.",
                   "Predicted-risk colours from 0 to {top}: the 'to review' band ({low} to {high}) sits mid-"

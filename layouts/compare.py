@@ -21,6 +21,7 @@ from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, dropdown_label
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 from scoring.display import format_level, format_value
+from scoring.level_labels import level_name
 
 ID = PanelIds("compare")
 
@@ -108,9 +109,10 @@ def _categorical_figure(figure: Fig, view: dict[str, Any], lang: str) -> None:
               for count, is_small in zip(counts, small, strict=True)]
     figure.add_trace(trace(
         "bar", orientation="h", y=names, x=rates, text=labels, textposition="outside", cliponaxis=False,
-        marker={"color": ["white" if s else c for s, c in zip(small, colours, strict=True)],
-                "line": {"color": colours, "width": 1.5},
-                "pattern": {"shape": ["/" if s else "" for s in small], "fgcolor": colours, "size": 6}},
+        # Plotly 4 draws a pattern's stripes in the marker colour on `bgcolor`.
+        marker={"color": colours, "line": {"color": colours, "width": 1.5},
+                "pattern": {"shape": ["/" if s else "" for s in small], "bgcolor": "white", "size": 6,
+                            "solidity": 0.3}},
         hovertemplate="%{y}" + colon(lang) + hover_percent("x", lang) + " (%{text})<extra></extra>",
         name=tr("default_rate_axis", lang), showlegend=False,
     ))
@@ -186,8 +188,12 @@ def distribution_figure(view: dict[str, Any], display_value: str | None = None, 
 
 
 def compare_body(view: dict[str, Any], raw_value: Any, lang: str = "fr") -> html.Div:
-    display = None if view.get("client_value") is None else format_value(view["feature"], raw_value, lang,
-                                                                          raw=raw_value)
+    if view.get("client_value") is None:
+        display = None
+    elif view["kind"] == "categorical":
+        display = level_name(view["feature"], str(raw_value), lang)
+    else:
+        display = format_value(view["feature"], raw_value, lang, raw=raw_value)
     sentence = compare_sentence(view, display, lang)
     return html.Div(
         [

@@ -207,8 +207,19 @@ def test_risk_colours_span_zero_to_twice_the_refusal_limit_with_the_band_ticked(
     assert max(data["probability"]) * 100 > marker.cmax  # clipped, not stretched to the riskiest dot
     ticks = list(marker.colorbar.tickvals)
     assert ticks[1] == pytest.approx(100 * low) and ticks[2] == pytest.approx(100 * high)
-    assert "à revoir" in marker.colorbar.ticktext[1] and "refusé" in marker.colorbar.ticktext[2]
+    # Named at the limits (in one label when they are too close to label apart).
+    named = " ".join(marker.colorbar.ticktext[1:3])
+    assert "à revoir" in named and "refusé" in named
     assert FRENCH_PERCENT.search(marker.colorbar.ticktext[2])
+
+
+def test_decision_limits_far_apart_are_labelled_each_and_close_ones_once() -> None:
+    from layouts.bivariate import risk_colour_bar
+
+    wide = risk_colour_bar({"risk_max": 0.18, "review_band": [0.066, 0.089]}, "fr")["colorbar"]["ticktext"]
+    assert wide[1] == "6,6\u202f% à revoir" and wide[2] == "8,9\u202f% refusé"
+    close = risk_colour_bar({"risk_max": 0.17, "review_band": [0.080, 0.082]}, "en")["colorbar"]["ticktext"]
+    assert close[1] == "" and close[2] == "8.0%–8.2% to review<br>above: refused"
 
 
 def test_client_marker_is_outside_the_risk_colours_and_states_its_risk(views: PopulationViews) -> None:
