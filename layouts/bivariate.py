@@ -10,7 +10,7 @@ import numpy as np
 from dash import html
 
 from layouts.chart_format import PLAIN_NUMBER_AXIS, colon, hover_percent, percent_text
-from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, separators, tr
+from layouts.common import BLUE, FONT, INK, VERMILLION, PanelIds, number, probability, separators, tr
 from layouts.figure import Fig, trace
 from layouts.gauge import chart
 
@@ -74,10 +74,10 @@ def bivariate_figure(data: dict[str, Any], client_x: Any, client_y: Any, lang: s
     figure = Fig()
     outcome = np.asarray(data["outcome"], dtype=int)
     if data["color_by"] == "risk" and data.get("probability") is not None:
-        probability = np.asarray(data["probability"], dtype=float) * 100
+        risk = np.asarray(data["probability"], dtype=float) * 100
         figure.add_trace(trace("scatter",
             x=xs, y=ys, mode="markers", name=tr("risk_axis", lang), showlegend=False,
-            marker={"size": 6, "color": probability, "colorscale": RISK_SCALE, "opacity": 0.8,
+            marker={"size": 6, "color": risk, "colorscale": RISK_SCALE, "opacity": 0.8,
                     **risk_colour_bar(data, lang)},
             hovertemplate=tr("risk_axis", lang) + colon(lang) + hover_percent("marker.color", lang)
             + "<extra></extra>",
@@ -96,7 +96,7 @@ def bivariate_figure(data: dict[str, Any], client_x: Any, client_y: Any, lang: s
         cy = _position(client_y, y_levels, data["y_categorical"])
         label = tr("this_client", lang)
         if client_risk is not None and data["color_by"] == "risk":
-            label = tr("client_marker", lang, value=percent_text(100 * client_risk, lang))
+            label = tr("client_marker", lang, value=probability(client_risk, lang))
         # White with a thick black outline: a colour no risk or outcome shade takes, so the marker
         # never reads as a risk level; its own risk is written next to it.
         figure.add_trace(trace("scatter",

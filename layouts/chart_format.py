@@ -11,9 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from layouts.common import number
-
-# French typography: a narrow no-break space before the percent sign; English none.
-PERCENT_SIGN = {"fr": "\u202f%", "en": "%"}
+from scoring.display import PERCENT_SIGN
 
 # Whole numbers with thousands separators instead of "200k" / "0,2M"; plain decimals below 1.
 PLAIN_NUMBER_AXIS: dict[str, Any] = {"exponentformat": "none", "separatethousands": True}

@@ -388,10 +388,10 @@ class PopulationViews:
         """Where the predicted-risk colours should run: from 0 to about twice the refusal limit
         (the review band's top), so the decision band sits mid-scale. The few clients above it
         take the top colour; their value still shows in the hover."""
-        decision = self.artifact.decision
-        low, high = float(decision["review_low"]), float(decision["review_high"])
-        top = min(1.0, math.ceil(200 * high) / 100)  # two limits, rounded up to a whole point
-        return {"threshold": float(decision["threshold"]), "review_band": [low, high], "risk_max": top}
+        bands = DecisionBands.from_decision(self.artifact.decision)
+        low, high = bands.band
+        top = min(1.0, math.ceil(round(200 * high, 6)) / 100)  # two limits, rounded up to a whole point
+        return {"threshold": bands.threshold, "review_band": [low, high], "risk_max": top}
 
     # ----------------------------------------------------------------------------- two features
     def bivariate(

@@ -18,6 +18,7 @@ import pytest
 from callbacks.compare import default_feature
 from layouts.bivariate import bivariate_body, bivariate_figure
 from layouts.compare import compare_body, compare_sentence, distribution_figure
+from scoring.decision_bands import DecisionBands
 from scoring.model.artifacts import load_artifact
 from scoring.population import MAX_GROUPS, MIN_GROUP_CLIENTS, OTHER_GROUPS, PopulationViews
 from tests.dashboard.conftest import Dashboard, DashRequest
@@ -200,7 +201,7 @@ def test_amount_axes_write_whole_numbers_not_si_suffixes(views: PopulationViews)
 # --- "Croiser": a risk scale with the decision band, a client marker no risk colour can take -------------
 def test_risk_colours_span_zero_to_twice_the_refusal_limit_with_the_band_ticked(views: PopulationViews) -> None:
     data = views.bivariate("AMT_CREDIT", "EXT_SOURCE_MEAN", "risk", "fr")
-    low, high = (float(views.artifact.decision[k]) for k in ("review_low", "review_high"))
+    low, high = DecisionBands.from_decision(views.artifact.decision).band
     figure = go.Figure(bivariate_figure(data, 300000.0, 0.5, "fr", client_risk=0.0732))
     marker = figure.data[0].marker
     assert marker.cmin == 0 and 2 * high * 100 <= marker.cmax <= 2 * high * 100 + 1
@@ -251,7 +252,7 @@ def test_bivariate_callback_colours_by_risk_within_the_decision_range(dashboard:
          ("bivariate-color", "value", "risk"), ("client-data", "data", data)],
         [("shell-url", "search", "")]))
     serialised = json.dumps(body, ensure_ascii=False)
-    high = float(dashboard.service.artifact.decision["review_high"])
+    high = DecisionBands.from_decision(dashboard.service.artifact.decision).review_high
     cmax = float(re.search(r'"cmax": ([0-9.]+)', serialised).group(1))
     assert 2 * high * 100 <= cmax <= 2 * high * 100 + 1
     assert "Ce client : " in serialised and "bande « à revoir »" in serialised
