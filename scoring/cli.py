@@ -22,11 +22,17 @@ DEFAULT_ARTIFACT_ROOT = Path("artifacts")
 console = Console()
 
 
-def _generate(out: Path, n_clients: int, full_scale: bool, seed: int) -> None:
+def _generate(out: Path, n_clients: int, full_scale: bool, seed: int, shift: list[str] | None = None) -> None:
     from scoring.data.synthetic import generate_dataset
+    from scoring.data.synthetic.shift import PopulationShift, shift_applications
 
+    population_shift = PopulationShift.parse(shift)  # checked before minutes of generation
     summary = generate_dataset(out, n_clients=n_clients, seed=seed, full_scale=full_scale)
     console.print(f"[green]Données synthétiques / synthetic data:[/green] {summary}")
+    if not population_shift.is_identity:
+        shift_applications(out, population_shift)
+        console.print(f"[yellow]Demandes à scorer décalées / applications to score shifted:[/yellow] "
+                      f"{', '.join(population_shift.shifted_columns)} ({population_shift})")
 
 
 def _train(data_dir: Path, out: Path, folds: int, seed: int) -> Path:
@@ -228,6 +234,9 @@ def build_parser() -> argparse.ArgumentParser:
     size.add_argument("--full-scale", action="store_true",
                       help="307 511 + 48 744 demandes, tables annexes à la taille réelle")
     generate.add_argument("--seed", type=int, default=0)
+    generate.add_argument("--shift", action="append", metavar="KEY=VALUE",
+                          help="décaler les demandes à scorer (application_test) / shift the applications to "
+                               "score: income=FACTOR, credit=FACTOR, ext=DELTA (répétable / repeatable)")
 
     train = commands.add_parser("train", help="entraîner le modèle et écrire ses artefacts")
     train.add_argument("--data-dir", type=Path, required=True)
@@ -249,8 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="défaut / default: PORT ou 8050")
     serve.add_argument("--workers", type=int, default=None, help="défaut : un par cœur / one per core")
 
+    from scoring.monitoring_cli import add_monitoring_commands
     from scoring.release import add_release_command
     from scoring.store_cli import add_store_commands
+
+    add_monitoring_commands(commands)
 
     add_store_commands(commands)
     add_release_command(commands)
@@ -265,6 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     handled = run_store_command(args)
     if handled is not None:
         return handled
+    if args.command in ("monitor", "monitor-reference"):
+        from scoring.monitoring_cli import run_monitoring_command
+
+        return run_monitoring_command(args)
     if args.command == "release":
         from scoring.release import run_release_command
 
@@ -278,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "generate":
             if args.n_clients is not None and args.n_clients < 100:
                 raise ValueError("--n-clients must be at least 100")
-            _generate(args.out, args.n_clients, args.full_scale, args.seed)
+            _generate(args.out, args.n_clients, args.full_scale, args.seed, args.shift)
         elif args.command == "train":
             if args.folds < 2:
                 raise ValueError("--folds must be at least 2")

@@ -123,6 +123,14 @@ def _application_expressions(present: tuple[str, ...]) -> list[pl.Expr]:
     ]
 
 
+def application_feature_inputs() -> dict[str, list[str]]:
+    """For each application feature, the application columns it is computed from (itself for a
+    column used as it is): what a drifting feature points back to."""
+    present = tuple(c.name for c in TABLES["application_train"].columns if c.name not in (KEY, TARGET))
+    return {expr.meta.output_name(): sorted(set(expr.meta.root_names()))
+            for expr in _application_expressions(present)}
+
+
 def _bureau_aggregates(bureau: pl.LazyFrame, bureau_balance: pl.LazyFrame) -> pl.LazyFrame:
     per_bureau_credit = bureau_balance.group_by("SK_ID_BUREAU").agg(
         pl.len().alias("months"),

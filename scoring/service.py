@@ -52,6 +52,7 @@ from scoring.validation import (
 
 if TYPE_CHECKING:
     from scoring.decisions import AdvisorDecisions
+    from scoring.monitoring import ModelMonitor
     from scoring.recourse import Recourse
     from scoring.store import ClientSummary, ClientVersion, Store, StoredExplanation, User
 
@@ -549,14 +550,25 @@ class ScoringService:
                 outcomes[position] = score
         return [o for o in outcomes if o is not None]
 
-    def score_frame(self, applications: pl.DataFrame) -> pl.DataFrame:
-        """Batch probabilities for validated application rows (the loader's frames), with each
-        client's stored history: SK_ID_CURR, probability_of_default, decision."""
+    def batch_features(self, applications: pl.DataFrame) -> pl.DataFrame:
+        """Feature rows of many validated applications (with SK_ID_CURR), each joined with its
+        client's stored history: the batch pipeline's columnar path."""
         frame = applications.select(
             [KEY, *(pl.col(c) for c in _APPLICATION_SCHEMA if c != KEY and c in applications.columns)]
         )
-        joined = application_features(frame).join(self._aggregates, on=KEY, how="left")
-        features = complete_features(joined)
+        return complete_features(application_features(frame).join(self._aggregates, on=KEY, how="left"))
+
+    def probabilities(self, matrix: np.ndarray) -> np.ndarray:
+        """Probabilities of a float32 model matrix (model order, category codes), on every core."""
+        if len(matrix) == 0:
+            return np.empty(0)
+        booster = self._batch_booster if len(matrix) >= BATCH_THREADS_FROM else self.booster
+        return booster.inplace_predict(matrix, validate_features=False).astype(np.float64)
+
+    def score_frame(self, applications: pl.DataFrame) -> pl.DataFrame:
+        """Batch probabilities for validated application rows (the loader's frames), with each
+        client's stored history: SK_ID_CURR, probability_of_default, decision."""
+        features = self.batch_features(applications)
         probabilities = self._probabilities(self.model_matrix(features))
         review_low, review_high = self.review_band
         return pl.DataFrame({KEY: features[KEY], "probability_of_default": probabilities}).with_columns(
@@ -790,6 +802,13 @@ class ScoringService:
         from scoring.decisions import AdvisorDecisions
 
         return AdvisorDecisions(self)
+
+    @functools.cached_property
+    def monitor(self) -> ModelMonitor:
+        """Population drift, decision mix and data quality of the stored applications (scoring.monitoring)."""
+        from scoring.monitoring import ModelMonitor
+
+        return ModelMonitor(self)
 
     def offer_terms(self, client_id: int) -> LoanTerms | None:
         """The client's current loan terms under the offer model (the term the payment implies)."""

@@ -14,6 +14,7 @@
 | `PAD_TRUSTED_PROXIES` | 0 | proxies in front whose `X-Forwarded-For`/`-Proto`/`-Host` are believed |
 | `PAD_HTTPS` | off | served over HTTPS (by the app or a proxy): `Secure` cookies and HSTS |
 | `PAD_BATCH_LIMIT` | 1000 | most clients in one `POST /api/score/batch` |
+| `PAD_PSI_WATCH`, `PAD_PSI_ACT` | 0.10, 0.25 | monitoring: PSI zones "watch" and "act" (`monitor` exits 1) |
 | `HOST`, `PORT` | `127.0.0.1`, `8050` | where `credit-scoring serve` listens |
 """
 
@@ -47,6 +48,8 @@ class Settings(BaseModel):
     password_checks: int = Field(default=1, gt=0)
     trusted_proxies: int = Field(default=0, ge=0, le=5)
     https: bool = False
+    psi_watch: float = Field(default=0.10, gt=0)
+    psi_act: float = Field(default=0.25, gt=0)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -66,6 +69,8 @@ class Settings(BaseModel):
             "password_checks": "PAD_PASSWORD_CHECKS",
             "trusted_proxies": "PAD_TRUSTED_PROXIES",
             "https": "PAD_HTTPS",
+            "psi_watch": "PAD_PSI_WATCH",
+            "psi_act": "PAD_PSI_ACT",
         }
         values: dict[str, object] = {field: env[var] for field, var in names.items() if env.get(var)}
         values.update({k: v for k, v in overrides.items() if v is not None})

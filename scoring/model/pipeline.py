@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from scoring import explain, reference
+from scoring import explain, monitoring_bins, reference
 from scoring.data import load_tables
 from scoring.feature_policy import EXCLUDED_COLUMNS, is_excluded, policy_summary
 from scoring.features import (
@@ -253,6 +253,14 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         X_sample = X.iloc[sample_idx]
         importance = explain.global_importance(booster, X_sample)
         distributions = reference.feature_distributions(X, y)
+        # Monitoring compares the scored applications with these bins, never with the data. The
+        # probability's reference is the shipped model's own scores: the fold models, trained on
+        # less, spread theirs less (PSI 0.20 against an unshifted population, measured).
+        categories = {c: category_levels(c) for c in application_categoricals() if c in names}
+        bins = monitoring_bins.reference_bins(
+            X, training.predict_proba(booster, X), categories,
+            {"review_low": choice.review_low, "review_high": choice.review_high},
+            source=f"training ({len(y):,} clients)")
         sample = X_sample.copy()
         sample.insert(0, KEY, train_ids[sample_idx])
         sample[TARGET] = y[sample_idx]
@@ -403,7 +411,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         directory,
         booster=booster,
         feature_names=names,
-        categories={c: category_levels(c) for c in application_categoricals() if c in names},
+        categories=categories,
         side_aggregates=aggregates,
         decision=decision,
         global_importance={k: float(v) for k, v in importance.items()},
@@ -414,6 +422,7 @@ def train(data_dir: Path, artifact_root: Path, options: TrainingOptions | None =
         extra_json={
             "cost_curve.json": cost_curve,
             "reliability_curve.json": reliability,
+            monitoring_bins.BINS_FILE: bins,
         },
         model_card=card,
     )
