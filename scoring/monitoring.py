@@ -72,6 +72,9 @@ class MonitoringOptions:
     act: float = DEFAULT_ACT
     top: int = TOP_FEATURES
     min_clients: int = MIN_CLIENTS
+    # False: compute every feature from the JSON snapshots even where an explanation holds them
+    # (the path a store without stored explanations takes; benchmarks/monitoring.py times both).
+    use_stored_features: bool = True
 
     def __post_init__(self) -> None:
         if self.period not in PERIODS:
@@ -217,7 +220,7 @@ def _bin_labels(name: str, entry: Mapping[str, Any]) -> list[dict[str, str]]:
 
 
 def drift_of(name: str, entry: Mapping[str, Any], values: np.ndarray, watch: float, act: float,
-             epsilon: float) -> Drift:
+             epsilon: float, labels: list[dict[str, str]] | None = None) -> Drift:
     """One feature's (or the probability's) drift from its reference entry."""
     if entry["kind"] == "categorical":
         counts = categorical_counts(values, entry["bin_of_level"])
@@ -235,7 +238,7 @@ def drift_of(name: str, entry: Mapping[str, Any], values: np.ndarray, watch: flo
     n = float(counts.sum())
     current = shares(counts)
     value = psi(entry["shares"], current, epsilon) if n else None
-    labels = _bin_labels(name, entry)
+    labels = labels if labels is not None else _bin_labels(name, entry)
     return Drift(
         name=name, kind=entry["kind"], psi=value, zone=zone(value, watch, act),
         bins=[DriftBin(label, float(r), float(c))
@@ -266,6 +269,13 @@ class ModelMonitor:
         ]
         inputs = application_feature_inputs()
         self._inputs = {name: inputs.get(name, []) for name in names}
+        self._labels: dict[str, list[dict[str, str]]] = {}
+
+    def _labels_of(self, name: str, entry: Mapping[str, Any]) -> list[dict[str, str]]:
+        # The bins' labels depend on the reference only: formatted once per process.
+        if name not in self._labels:
+            self._labels[name] = _bin_labels(name, entry)
+        return self._labels[name]
 
     @property
     def bins(self) -> dict[str, Any]:
@@ -274,32 +284,40 @@ class ModelMonitor:
             self._bins = read_bins(self.service.artifact.path)
         return self._bins
 
-    def _population(self, since: datetime | None,
-                    until: datetime | None) -> tuple[pl.DataFrame, np.ndarray, dict[str, int]]:
+    def _population(self, since: datetime | None, until: datetime | None,
+                    use_stored_features: bool = True) -> tuple[pl.DataFrame, np.ndarray, dict[str, int]]:
         store = self.service._require_store()
         version = self.service.artifact.version
-        found = current_applications(store.engine, version, since, until)
+        # A model version no explanation row can carry: every feature then comes from a snapshot.
+        explained_by = version if use_stored_features else "\x00none"
+        found = current_applications(store.engine, explained_by, since, until)
         frame = found.frame
         n, width = frame.height, len(self.service.feature_names)
-        matrix = np.full((n, width), np.nan, dtype=np.float64)
+        # One row per feature (the transpose of the model matrix): each feature is then one
+        # contiguous array for its binning.
+        columns = np.empty((width, n), dtype=np.float64)
         stored = np.array([v is not None for v in found.feature_values], dtype=bool)
         if stored.any():
             blob = b"".join(v for v in found.feature_values if v is not None)
-            matrix[stored] = np.frombuffer(blob, dtype="<f8").reshape(-1, width)
+            from_explanations = np.frombuffer(blob, dtype="<f8").reshape(-1, width).T
+            if stored.all():
+                columns[:] = from_explanations
+            else:
+                columns[:, stored] = from_explanations
         from_snapshots = int(n - stored.sum())
         if from_snapshots:
-            ids, texts = current_snapshots(store.engine, version, since, until)
+            ids, texts = current_snapshots(store.engine, explained_by, since, until)
             features = self._snapshot_features(ids, texts)
             # Both reads are ordered by client id: the missing rows line up with `~stored`.
-            matrix[~stored] = features.select(self._matrix_exprs).to_numpy()
+            columns[:, ~stored] = features.select(self._matrix_exprs).to_numpy().T
         probability = frame["probability_of_default"].to_numpy().astype(np.float64, copy=True)
         rescore = ~((frame["model_version"] == version).fill_null(False).to_numpy()) | ~np.isfinite(probability)
         if rescore.any():
-            probability[rescore] = self.service.probabilities(matrix[rescore].astype(np.float32))
+            probability[rescore] = self.service.probabilities(columns[:, rescore].T.astype(np.float32))
         low, high = self.service.review_band
         decision = np.where(probability >= high, "refused", np.where(probability >= low, "to_review", "granted"))
         frame = frame.with_columns(pl.Series(PROBABILITY, probability), pl.Series("decision", decision))
-        return frame, matrix, {"stored": int(stored.sum()), "snapshots": from_snapshots,
+        return frame, columns, {"stored": int(stored.sum()), "snapshots": from_snapshots,
                                "rescored": int(rescore.sum())}
 
     def _snapshot_features(self, ids: list[int], texts: list[str]) -> pl.DataFrame:
@@ -330,7 +348,7 @@ class ModelMonitor:
         options = options or MonitoringOptions()
         started = time.perf_counter()
         bins = self.bins
-        frame, matrix, sources = self._population(options.since, options.until)
+        frame, columns, sources = self._population(options.since, options.until, options.use_stored_features)
         epsilon = float(bins.get("epsilon", 1e-4))
         importance = self.service.artifact.global_importance
         ranked = sorted(self.service.feature_names, key=lambda name: -float(importance.get(name, 0.0)))
@@ -340,11 +358,12 @@ class ModelMonitor:
             entry = bins["features"].get(name)
             if entry is None:
                 continue
-            drift = drift_of(name, entry, matrix[:, position[name]], options.watch, options.act, epsilon)
+            drift = drift_of(name, entry, columns[position[name]], options.watch, options.act, epsilon,
+                             self._labels_of(name, entry))
             features.append(replace(drift, importance=float(importance.get(name, 0.0)), importance_rank=rank,
                                     inputs=self._inputs.get(name, [])))
         probability = drift_of(PROBABILITY, bins["probability"], frame[PROBABILITY].to_numpy(),
-                               options.watch, options.act, epsilon)
+                               options.watch, options.act, epsilon, self._labels_of(PROBABILITY, bins["probability"]))
         overrides = None
         if self.service.store is not None:
             overrides = self.service.decisions.override_report(options.since, options.until)

@@ -104,10 +104,12 @@ def numeric_cuts(values: np.ndarray, bins: int = DEFAULT_BINS) -> list[float]:
 def numeric_counts(values: np.ndarray, cuts: list[float] | np.ndarray) -> np.ndarray:
     """Counts per bin: len(cuts) + 1 value bins (right-closed), then the missing bin."""
     values = np.asarray(values, dtype=np.float64)
-    missing = ~np.isfinite(values)
-    index = np.searchsorted(np.asarray(cuts, dtype=np.float64), values[~missing], side="left")
+    # NaN sorts after every cut, so it lands in the last value bin: counted, then moved out.
+    index = np.searchsorted(np.asarray(cuts, dtype=np.float64), values, side="left")
     counts = np.bincount(index, minlength=len(cuts) + 1).astype(np.float64)
-    return np.append(counts, float(missing.sum()))
+    missing = float(np.isnan(values).sum())
+    counts[-1] -= missing
+    return np.append(counts, missing)
 
 
 def level_counts(codes: np.ndarray, n_levels: int) -> np.ndarray:

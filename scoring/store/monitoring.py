@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Text, and_, cast, false, select
+from sqlalchemy import Float, String, Text, and_, cast, false, func, select, type_coerce
 
 from scoring.store.models import Client, ClientVersionRow, VersionExplanation
 
@@ -47,25 +47,35 @@ def _current_join() -> Any:
                                          _CLIENTS.c.current_version == _VERSIONS.c.version))
 
 
+def _created_at(dialect: str) -> tuple[Any, pl.Expr]:
+    """The version's time as the database holds it, and the polars expression that reads it: a
+    datetime object per row costs more than the rest of the row (SQLite keeps UTC text; other
+    databases give seconds since the epoch)."""
+    if dialect == "sqlite":
+        return (type_coerce(_VERSIONS.c.created_at, String).label("created_at"),
+                pl.col("created_at").str.to_datetime(time_zone="UTC", time_unit="us"))
+    return (cast(func.extract("epoch", _VERSIONS.c.created_at), Float).label("created_at"),
+            (pl.col("created_at") * 1_000_000).cast(pl.Int64).cast(pl.Datetime("us", "UTC")))
+
+
 def current_applications(engine: Any, model_version: str, since: datetime | None = None,
                          until: datetime | None = None) -> CurrentApplications:
     joined = _current_join().outerjoin(
         _EXPLANATIONS, and_(_EXPLANATIONS.c.client_id == _VERSIONS.c.client_id,
                             _EXPLANATIONS.c.version == _VERSIONS.c.version,
                             _EXPLANATIONS.c.model_version == model_version))
-    statement = _window(select(_VERSIONS.c.client_id, _VERSIONS.c.created_at, _VERSIONS.c.probability_of_default,
+    created_at, read_time = _created_at(engine.dialect.name)
+    statement = _window(select(_VERSIONS.c.client_id, created_at, _VERSIONS.c.probability_of_default,
                                _VERSIONS.c.decision, _VERSIONS.c.model_version, _EXPLANATIONS.c.feature_values)
                         .select_from(joined), since, until).order_by(_VERSIONS.c.client_id)
     with engine.connect() as connection:
         rows = connection.execute(statement).all()
-    columns = list(zip(*rows, strict=True)) if rows else [[]] * 6
-    frame = pl.DataFrame(
-        {"client_id": pl.Series(columns[0], dtype=pl.Int64),
-         "created_at": pl.Series(columns[1], dtype=pl.Datetime("us", "UTC")),
-         "probability_of_default": pl.Series(columns[2], dtype=pl.Float64),
-         "decision": pl.Series(columns[3], dtype=pl.String),
-         "model_version": pl.Series(columns[4], dtype=pl.String)})
-    return CurrentApplications(frame, list(columns[5]))
+    frame = pl.DataFrame(rows, orient="row", schema={
+        "client_id": pl.Int64, "created_at": pl.String if engine.dialect.name == "sqlite" else pl.Float64,
+        "probability_of_default": pl.Float64, "decision": pl.String, "model_version": pl.String,
+        "feature_values": pl.Binary})
+    values = frame["feature_values"].to_list()
+    return CurrentApplications(frame.drop("feature_values").with_columns(read_time), values)
 
 
 def current_snapshots(engine: Any, model_version: str, since: datetime | None = None,
