@@ -16,6 +16,7 @@ from flask_openapi3 import APIBlueprint, OpenAPI, Tag
 
 from api_routes import models
 from api_routes.auth import token_guard
+from api_routes.monitoring import register_monitoring
 from api_routes.openapi import Operations
 from api_routes.problems import (
     BAD_REQUEST,
@@ -297,6 +298,7 @@ def register_api(server: OpenAPI, service: ScoringService, settings: Settings) -
         failed = sum("error" in r for r in results)
         return json_response({"count": len(results), "errors": failed, "results": results})
 
+    register_monitoring(route, service, settings)
     server.register_api(api)
     register_problem_handlers(server, API_PREFIX)
     return api

@@ -52,6 +52,9 @@ UNKNOWN_DECISION = ProblemType("unknown-decision", 404, "Unknown decision",
                                "the client has no advisor decision with this id")
 DECISION_CONFLICT = ProblemType("decision-conflict", 409, "Decision conflict",
                                 "the decision is not waiting for approval, or its author tries to approve it")
+MONITORING_REFERENCE_MISSING = ProblemType(
+    "monitoring-reference-missing", 409, "Monitoring reference missing",
+    "the serving model was built before monitoring and has no reference bins: the detail names the command to run")
 METHOD_NOT_ALLOWED = ProblemType("method-not-allowed", 405, "Method Not Allowed", "the route exists, not this method")
 STALE_VERSION = ProblemType("stale-version", 412, "Stale version",
                             "If-Match names an older version than the current one: reload, then retry")
@@ -77,14 +80,14 @@ UNAVAILABLE = ProblemType("unavailable", 503, "Service unavailable",
 
 PROBLEM_TYPES: tuple[ProblemType, ...] = (
     BAD_REQUEST, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, UNKNOWN_CLIENT, UNKNOWN_DECISION, METHOD_NOT_ALLOWED,
-    DECISION_CONFLICT, STALE_VERSION,
+    DECISION_CONFLICT, MONITORING_REFERENCE_MISSING, STALE_VERSION,
     PRECONDITION_FAILED, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, INVALID_REQUEST, INVALID_APPLICATION,
     PRECONDITION_REQUIRED, RATE_LIMITED, INTERNAL_ERROR, UNAVAILABLE,
 )
 # The type a status gets when the code that answers does not name a more precise one.
 _BY_STATUS: dict[int, ProblemType] = {
     p.status: p for p in PROBLEM_TYPES
-    if p not in (UNKNOWN_CLIENT, UNKNOWN_DECISION, STALE_VERSION, INVALID_APPLICATION)
+    if p not in (UNKNOWN_CLIENT, UNKNOWN_DECISION, STALE_VERSION, INVALID_APPLICATION, MONITORING_REFERENCE_MISSING)
 }
 # Each domain error's type. A new ScoringError subclass gets its own entry here (a test checks).
 SCORING_PROBLEMS: dict[type[ScoringError], ProblemType] = {

@@ -31,6 +31,7 @@ from scoring.display import format_value
 from scoring.feature_labels import feature_label
 from scoring.features import TARGET, application_feature_inputs
 from scoring.monitoring_bins import (
+    BINS_FILE,
     PROBABILITY,
     categorical_counts,
     level_counts,
@@ -257,6 +258,7 @@ class ModelMonitor:
     def __init__(self, service: ScoringService) -> None:
         self.service = service
         self._bins: dict[str, Any] | None = None
+        self._bins_stamp: int | None = None
         names = service.feature_names
         categories = service.artifact.categories
         # float64 features in model order, categories as the artifact's level codes: the very
@@ -279,9 +281,15 @@ class ModelMonitor:
 
     @property
     def bins(self) -> dict[str, Any]:
-        """The artifact's reference bins (MissingReferenceBins for an artifact built before them)."""
-        if self._bins is None:
-            self._bins = read_bins(self.service.artifact.path)
+        """The artifact's reference bins (MissingReferenceBins for an artifact built before them),
+        read again when the file changes (`credit-scoring monitor-reference` on a served model)."""
+        path = self.service.artifact.path / BINS_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except OSError:
+            stamp = None
+        if self._bins is None or stamp != self._bins_stamp:
+            self._bins, self._bins_stamp, self._labels = read_bins(self.service.artifact.path), stamp, {}
         return self._bins
 
     def _population(self, since: datetime | None, until: datetime | None,

@@ -22,6 +22,7 @@ import scoring.service  # noqa: F401 (imports every module that may define a Sco
 from api_routes.openapi import API_TITLE, API_VERSION
 from api_routes.problems import PROBLEM_TYPES, SCORING_PROBLEMS
 from scoring.errors import ScoringError
+from scoring.monitoring_bins import BINS_FILE
 from tests.api.conftest import ApiWorld
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,6 +46,7 @@ OPERATION_IDS = {
     ("post", "/api/client/{client_id}/approvals"): "approveDecision",
     ("post", "/api/client/{client_id}/contests"): "contestDecision",
     ("get", "/api/decisions/overrides"): "getOverrideRates",
+    ("get", "/api/monitoring"): "getMonitoring",
 }
 
 
@@ -134,6 +136,7 @@ class Call:
     raw: tuple[bytes, str] | None = None  # a body sent as is, with its content type
     if_match: str | None = None
     store_down: bool = False
+    without_bins: bool = False
 
 
 def _samples(world: ApiWorld) -> dict[str, Call]:
@@ -173,6 +176,7 @@ def _samples(world: ApiWorld) -> dict[str, Call]:
         "contestDecision": Call("POST", f"/api/client/{known}/contests", role="advisor",
                                 body={"statement": "contract test", "request_review": True}),
         "getOverrideRates": Call("GET", "/api/decisions/overrides", query={"days": "30"}),
+        "getMonitoring": Call("GET", "/api/monitoring", role="admin", query={"period": "week"}),
     }
 
 
@@ -203,6 +207,7 @@ PROVOCATIONS: dict[str, Callable[[Call], Call]] = {
     "version 0": lambda c: replace(c, if_match='"v0"'),
     "an unreadable If-Match": lambda c: replace(c, if_match="garbage"),
     "the store down": lambda c: replace(c, store_down=True),
+    "a model built before monitoring": lambda c: replace(c, without_bins=True),
 }
 
 
@@ -222,6 +227,19 @@ def _store_down(world: ApiWorld, down: bool) -> Iterator[None]:
             event.remove(world.store.engine, "before_cursor_execute", refuse)
 
 
+@contextmanager
+def _without_bins(world: ApiWorld, hidden: bool) -> Iterator[None]:
+    """The serving model's monitoring reference bins are gone, as in an artifact built before them."""
+    path = world.service.artifact.path / BINS_FILE
+    if hidden:
+        path.rename(path.with_suffix(".hidden"))
+    try:
+        yield
+    finally:
+        if hidden:
+            path.with_suffix(".hidden").rename(path)
+
+
 def _send(world: ApiWorld, call: Call) -> Any:
     headers = world.headers(call.role) if call.role else {}
     if call.if_match == "current":
@@ -234,7 +252,7 @@ def _send(world: ApiWorld, call: Call) -> Any:
         kwargs["data"], kwargs["content_type"] = call.raw
     elif call.body is not None:
         kwargs["json"] = call.body
-    with _store_down(world, call.store_down):
+    with _store_down(world, call.store_down), _without_bins(world, call.without_bins):
         return world.client.open(call.path, method=call.method, **kwargs)
 
 
