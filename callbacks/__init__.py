@@ -20,6 +20,7 @@ from callbacks import (
     edit,
     gauge,
     history,
+    monitoring,
     navigation,
     recourse,
     report,
@@ -30,6 +31,7 @@ from layouts import shell
 from layouts.client_page import client_page, home_page, not_found
 from layouts.common import lang_or_default, tr
 from layouts.decision import overrides_panel
+from layouts.monitoring import monitoring_page
 from layouts.report import report_page
 
 if TYPE_CHECKING:
@@ -38,7 +40,8 @@ if TYPE_CHECKING:
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
 # npm pack plotly.js-finance-dist-min@4.1.0 (MIT): bar, scatter, indicator, waterfall and more.
 PLOTLY_BUNDLE = "plotly-finance-4.1.0.min.js"
-PANELS = (navigation, search, client, gauge, why, compare, bivariate, edit, recourse, decision, history, report)
+PANELS = (navigation, search, client, gauge, why, compare, bivariate, edit, recourse, decision, history, report,
+          monitoring)
 
 INDEX_STRING = """<!DOCTYPE html>
 <html lang="fr">
@@ -88,6 +91,7 @@ def validation_layout(service: ScoringService) -> html.Div:
             client_page(0, "fr", options, top[0] if top else None, top[-1] if top else None, None),
             report_page(0, "fr"),
             overrides_panel("fr"),
+            monitoring_page("fr"),
             not_found("fr"),
         ]),
     ])

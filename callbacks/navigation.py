@@ -13,6 +13,7 @@ from layouts import shell
 from layouts.client_page import client_page, home_page, not_found
 from layouts.common import lang_or_default, tr
 from layouts.model_page import model_page
+from layouts.monitoring import PATHS as MONITORING_PATHS
 from layouts.report import report_page
 from layouts.search import remember
 from scoring.errors import ScoringError, UnknownClient
@@ -53,6 +54,10 @@ def main_content(service: ScoringService, pathname: str | None, lang: str) -> tu
         return report_page(int(match.group(1)), lang), None
     if path.rstrip("/") in MODEL_PATHS:
         return model_page(population.model_page(lang), lang), None
+    if path.rstrip("/") in MONITORING_PATHS:
+        from callbacks.monitoring import monitoring_route
+
+        return monitoring_route(service, lang), None
     return not_found(lang), None
 
 

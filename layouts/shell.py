@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from layouts.common import PanelIds, tr
+from layouts.monitoring import t as monitoring_text
 from layouts.search import search_panel
 
 ID = PanelIds("shell")
@@ -17,6 +18,10 @@ ID = PanelIds("shell")
 def href(path: str, lang: str) -> str:
     """A link inside the app that keeps the language."""
     return f"{path}?{urlencode({'lang': lang})}" if lang != "fr" else path
+
+
+def monitoring_link(lang: str) -> str:
+    return monitoring_text("nav", lang)
 
 
 def header(lang: str, path: str, user_name: str | None, role: str | None) -> html.Header:
@@ -32,6 +37,8 @@ def header(lang: str, path: str, user_name: str | None, role: str | None) -> htm
                             dcc.Link(tr("home_link", lang), href=href("/", lang), className="nav-link"),
                             dcc.Link(tr("model_link", lang), href=href("/modele", lang), className="nav-link",
                                      id=ID("model-link")),
+                            *([dcc.Link(monitoring_link(lang), href=href("/suivi", lang), className="nav-link",
+                                        id=ID("monitoring-link"))] if role == "admin" else []),
                             dcc.Link(tr("switch_lang", lang), href=href(path, other), className="nav-link",
                                      id=ID("lang-switch"), title=tr("switch_lang_aria", lang)),
                         ],
