@@ -62,7 +62,8 @@ def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]]
             recourse_panel(lang),
             decision_panel(lang),
             history_panel(lang),
-        ]
+        ],
+        className="client-page",
     )
 
 

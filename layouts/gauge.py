@@ -49,7 +49,7 @@ def gauge_figure(score: dict[str, Any], lang: str = "fr") -> Fig:
             # The shown (truncated) value, so the dial's number matches the decision's side.
             value=shown(p) * 100,
             number={"suffix": "\u202f%" if lang == "fr" else "%", "valueformat": ".1f",
-                    "font": {"size": 40, "color": INK}},
+                    "font": {"size": 30, "color": INK}},
             gauge={
                 "shape": "angular",
                 "axis": {"range": [0, top * 100], **percent_ticks(0, top, lang, scale=100, target=3), "tickcolor": INK,
@@ -69,7 +69,8 @@ def gauge_figure(score: dict[str, Any], lang: str = "fr") -> Fig:
         )
     )
     figure.update_layout(
-        margin={"l": 30, "r": 30, "t": 25, "b": 5},
+        # Room each side for the end labels ("30 %" was clipped at 1440 px).
+        margin={"l": 40, "r": 48, "t": 25, "b": 14},
         height=210,
         separators=separators(lang), font={"family": FONT, "color": INK},
         paper_bgcolor="white",

@@ -112,14 +112,14 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
     candidates = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.12, 0.15,
                   0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.97, 0.99)
     ticks = [p for p in candidates if low <= _logit(p) <= high]
-    # Four to seven labelled ticks: thin a dense list evenly.
-    step = max(1, math.ceil(len(ticks) / 7))
+    # At most five labelled ticks (thinned evenly): more get rotated on a 1280 px screen.
+    step = max(1, math.ceil(len(ticks) / 5))
     ticks = ticks[::step]
     figure.update_layout(
         height=90 + 34 * (len(labels)),
         margin={"l": 10, "r": 20, "t": 10, "b": 50},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 13},
-        xaxis={"title": {"text": tr("waterfall_axis", lang)}, "tickvals": [_logit(p) for p in ticks],
+        xaxis={"tickvals": [_logit(p) for p in ticks], "tickangle": 0,
                "ticktext": [percent(p, lang, 0 if p >= 0.02 else 1) for p in ticks],
                "range": [low, high], "gridcolor": "#e6e6e6", "zeroline": False},
         yaxis={"autorange": "reversed", "automargin": True},
@@ -127,7 +127,14 @@ def waterfall_figure(score: dict[str, Any], lang: str = "fr", top: int = TOP_FEA
         paper_bgcolor="white",
         showlegend=False,
     )
-    return figure
+    return axis_note(figure, tr("waterfall_axis", lang))
+
+
+def axis_note(figure: Fig, text: str) -> Fig:
+    """The x axis's title, right-aligned under the plot: plotly centres an axis title on the plot
+    area, and long labels on the left leave it too narrow for the title on a 1280 px screen."""
+    return figure.add_annotation(text=text, xref="paper", yref="paper", x=1, y=0, xanchor="right",
+                                 yanchor="top", yshift=-24, showarrow=False)
 
 
 def waterfall_description(score: dict[str, Any], lang: str = "fr", by: str = "feature") -> str:
@@ -156,11 +163,11 @@ def importance_figure(importance: list[dict[str, Any]], client_features: set[str
         height=60 + 26 * len(rows),
         margin={"l": 10, "r": 20, "t": 10, "b": 45},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 12},
-        xaxis={"title": {"text": tr("importance_axis", lang)}, "gridcolor": "#e6e6e6"},
+        xaxis={"gridcolor": "#e6e6e6", "tickangle": 0},
         yaxis={"automargin": True},
         plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
     )
-    return figure
+    return axis_note(figure, tr("importance_axis", lang))
 
 
 def reasons_block(score: dict[str, Any], lang: str = "fr") -> html.Div:
