@@ -296,8 +296,9 @@ class ModelMonitor:
                     use_stored_features: bool = True) -> tuple[pl.DataFrame, np.ndarray, dict[str, int]]:
         store = self.service._require_store()
         version = self.service.artifact.version
-        # A model version no explanation row can carry: every feature then comes from a snapshot.
-        explained_by = version if use_stored_features else "\x00none"
+        # A model version no explanation row carries (versions are "<source>-<time>-<hash>"):
+        # every feature then comes from a snapshot.
+        explained_by = version if use_stored_features else "-"
         found = current_applications(store.engine, explained_by, since, until)
         frame = found.frame
         n, width = frame.height, len(self.service.feature_names)

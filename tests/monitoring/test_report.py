@@ -169,3 +169,30 @@ def test_generate_shift_is_checked_before_generating(tmp_path: Path, capsys: pyt
     assert "income" in capsys.readouterr().out
     assert not (tmp_path / "d").exists()
     assert main(["generate", "--out", str(tmp_path / "d"), "--n-clients", "100", "--shift", "salary=2"]) == 2
+
+
+def test_postgresql_gives_the_same_report_as_sqlite(postgres_database_url: str, synthetic_dir: Path,
+                                                    trained_artifact: Path,
+                                                    base_store: tuple[str, ScoringService]) -> None:
+    """The two reads differ by backend (times as text on SQLite, epoch seconds on PostgreSQL;
+    the JSON snapshot cast to text): the same clients give the same report."""
+    store = Store.open(postgres_database_url)
+    try:
+        load_clients(store, synthetic_dir, include_train=True, artifact=trained_artifact, progress=False)
+        service = ScoringService.from_artifact(trained_artifact, store)
+        on_postgres = service.monitor.report(MonitoringOptions(use_stored_features=False, period="week"))
+        explain_clients(store, trained_artifact, progress=False)
+        stored = service.monitor.report(MonitoringOptions(period="week"))
+    finally:
+        store.dispose()
+    on_sqlite = base_store[1].monitor.report(MonitoringOptions(use_stored_features=False, period="week"))
+    assert on_postgres.clients == on_sqlite.clients > 0
+    assert stored.from_stored_features == stored.clients
+    for report in (on_postgres, stored):
+        for a, b in zip(report.features, on_sqlite.features, strict=True):
+            assert a.name == b.name and a.psi == pytest.approx(b.psi, abs=1e-9), a.name
+        periods = report.to_dict()["decision_mix"]["periods"]
+        assert sum(p["clients"] for p in periods) == report.clients
+        # Weeks start on Monday: the loading day's week, in the past seven days.
+        start = datetime.fromisoformat(periods[-1]["period"]).date()
+        assert 0 <= (datetime.now(UTC).date() - start).days < 7
