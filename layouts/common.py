@@ -453,7 +453,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group_age_band": ("Tranche d'âge", "Age band"),
     "group_family_status": ("Situation de famille (mesurée, non utilisée)",
                             "Marital status (measured, not used)"),
-    "fair_flag": ("Attention : {groups} obtiennent moins de 80 % du taux d'accord du groupe le plus accordé "
+    "fair_flag": ("Attention : {groups} obtiennent moins de 80\u202f% du taux d'accord du groupe le plus accordé "
                   "(règle des quatre cinquièmes) ; à examiner avant tout usage.",
                   "Warning: {groups} get less than 80% of the most-approved group's approval rate "
                   "(four-fifths rule); to be examined before use."),

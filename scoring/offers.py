@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from scoring.display import format_percent
+
 DEFAULT_ANNUAL_RATE = 0.12
 DEFAULT_MIN_AMOUNT_SHARE = 0.30
 DEFAULT_MAX_TERM_MONTHS = 84
@@ -106,8 +108,9 @@ class LoanTerms:
     def rate_note(self, lang: str = "fr") -> str:
         rate = self.monthly_rate * 12 * 100
         if self.rate_applies:
-            return (f"Échéances calculées au taux annuel du produit ({rate:.1f} %)".replace(".", ",") if lang == "fr"
-                    else f"Payments computed at the product's annual rate ({rate:.1f}%)")
+            shown = format_percent(rate / 100, lang)
+            return (f"Échéances calculées au taux annuel du produit ({shown})" if lang == "fr"
+                    else f"Payments computed at the product's annual rate ({shown})")
         return ("L'échéance enregistrée ne couvre pas les intérêts au taux du produit : échéances calculées "
                 "sans intérêts" if lang == "fr" else
                 "The stored payment does not cover the interest at the product's rate: payments computed "

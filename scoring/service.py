@@ -105,7 +105,7 @@ class OutOfPopulation:
         label = feature_label(self.field, lang)
         shown = format_value(self.field, self.value, lang)
         if lang == "fr":
-            message = (f"{label} : {shown} sort de la population d'apprentissage (99 % des clients entre "
+            message = (f"{label} : {shown} sort de la population d'apprentissage (99\u202f% des clients entre "
                        f"{format_value(self.field, self.low, lang)} et {format_value(self.field, self.high, lang)})"
                        " ; le score y est moins sûr.")
         else:
