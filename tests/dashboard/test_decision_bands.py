@@ -4,6 +4,8 @@ the decision (issue 20)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -82,3 +84,33 @@ def test_training_puts_the_chosen_limits_on_the_grid_and_states_the_cost_of_that
     for limit in (choice.threshold, choice.review_low, choice.review_high):
         assert limit == on_grid(limit)
     assert choice.cost == float(10 * np.sum(y & (p < choice.threshold)) + np.sum(~y & (p >= choice.threshold)))
+
+
+def test_every_chart_that_shows_where_decisions_change_draws_the_band() -> None:
+    from layouts.edit import before_after_figure
+    from layouts.history import history_figure
+
+    score = {"probability_of_default": 0.078, "decision": "to_review", "threshold": 0.081,
+             "review_band": [0.066, 0.089]}
+    after = {**score, "probability_of_default": 0.05, "decision": "granted"}
+    for figure, axis in ((before_after_figure(score, after, "fr"), "x"),
+                         (history_figure([{"version": 1, **score}, {"version": 2, **after}], 0.081, "fr",
+                                         [0.066, 0.089]), "y")):
+        bands = [s for s in figure["layout"]["shapes"] if s["type"] == "rect"]
+        assert len(bands) == 1
+        assert (bands[0][f"{axis}0"], bands[0][f"{axis}1"]) == pytest.approx((6.6, 8.9))
+        texts = " ".join(a["text"] for a in figure["layout"]["annotations"])
+        assert "à revoir : 6,6\u202f% à moins de 8,9\u202f%" in texts
+
+
+def test_the_api_and_the_page_say_the_same_distance(dashboard: Any) -> None:
+    service = dashboard.service
+    for client_id in dashboard.client_ids[:10]:
+        payload = service.score_client(client_id, explain=False).to_dict("fr", explain=False)
+        bands = DecisionBands(*payload["review_band"], payload["threshold"])
+        assert bands.decide(payload["probability_of_default"]) == payload["decision"]
+        assert payload["distance_to_threshold"] == distance_sentence(
+            payload["probability_of_default"], payload["threshold"], payload["review_band"], "fr")
+        boundary = payload["decision_boundary"]
+        assert boundary["decision_beyond"] != payload["decision"]
+        assert boundary["value"] in payload["review_band"]
