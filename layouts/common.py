@@ -411,7 +411,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auc": ("AUC (validation croisée)", "AUC (cross-validation)"),
     "train_clients": ("Clients d'apprentissage", "Training clients"),
     "default_rate": ("Taux de défaut", "Default rate"),
-    "threshold_label": ("Seuil de décision", "Decision threshold"),
+    "threshold_label": ("Seuil de coût minimal (dans la zone « à revoir »)", "Lowest-cost threshold (inside the 'to review' band)"),
     "review_band": ("Zone « à revoir »", "'To review' band"),
     "brier": ("Score de Brier", "Brier score"),
     "roc_title": ("Courbe ROC", "ROC curve"),
