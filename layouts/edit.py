@@ -167,7 +167,7 @@ def _input(spec: dict[str, Any], value: Any, lang: str, raw: Any = None) -> Any:
     name = spec["name"]
     # Native <select>: keyboard and screen readers know it; values travel as text.
     if spec.get("levels") is not None:
-        options = [{"label": format_level(level, lang), "value": level} for level in spec["levels"]]
+        options = [{"label": format_level(level, lang, name), "value": level} for level in spec["levels"]]
         if spec.get("nullable"):
             options.insert(0, {"label": "—", "value": ""})
         return dbc.Select(id=field_id(name), options=options, value="" if value is None else value)

@@ -8,6 +8,7 @@ say exactly the same thing.
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,9 +89,20 @@ _LEVEL_LABELS_FR: dict[str, str] = {
     "Realty agents": "Agent immobilier",
     "HR staff": "Ressources humaines",
     "IT staff": "Informatique",
+    "MONDAY": "lundi", "TUESDAY": "mardi", "WEDNESDAY": "mercredi", "THURSDAY": "jeudi", "FRIDAY": "vendredi",
+    "SATURDAY": "samedi", "SUNDAY": "dimanche",
+    "block of flats": "immeuble", "specific housing": "logement spécifique", "terraced house": "maison mitoyenne",
+    "Panel": "panneaux", "Stone, brick": "pierre, brique", "Block": "blocs", "Wooden": "bois", "Mixed": "mixte",
+    "Monolithic": "monolithique", "Others": "autres",
+    "reg oper account": "compte d'exploitation régulier", "reg oper spec account": "compte spécial d'exploitation",
+    "not specified": "non précisé", "org spec account": "compte spécial de l'organisme",
+    "No": "non", "Yes": "oui",
 }
 # The source system's codes that are not words in English either.
-_LEVEL_LABELS_EN: dict[str, str] = {"F": "Female", "M": "Male", "Y": "yes", "N": "no", "XNA": "not specified"}
+_LEVEL_LABELS_EN: dict[str, str] = {
+    "F": "Female", "M": "Male", "Y": "yes", "N": "no", "XNA": "not specified",
+    **{day: day.capitalize() for day in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")},
+}
 
 
 def is_missing(value: Any) -> bool:
@@ -156,8 +168,63 @@ def format_years(days: float, lang: str = "fr") -> str:
     return f"{_number(years, 1, lang)} {unit}"
 
 
-def format_level(level: str, lang: str = "fr") -> str:
-    """A category as a person reads it (organisation types keep the source system's wording)."""
+# The employer type's 58 source codes. Numbered ones keep their number: the source does not say
+# what "Trade: type 7" is, so neither do we. "XNA" means no employer here, not "not specified".
+_ORGANIZATION_FR: dict[str, str] = {
+    "XNA": "Sans employeur",
+    "Self-employed": "Indépendant",
+    "Other": "Autre secteur",
+    "Medicine": "Santé",
+    "Government": "Administration",
+    "School": "École",
+    "Kindergarten": "Crèche, école maternelle",
+    "Construction": "Bâtiment",
+    "Security": "Sécurité",
+    "Housing": "Logement",
+    "Military": "Armée",
+    "Bank": "Banque",
+    "Agriculture": "Agriculture",
+    "Police": "Police",
+    "Postal": "Poste",
+    "Security Ministries": "Ministères de la sécurité",
+    "Restaurant": "Restauration",
+    "Services": "Services",
+    "University": "Université",
+    "Hotel": "Hôtellerie",
+    "Electricity": "Électricité",
+    "Insurance": "Assurance",
+    "Telecom": "Télécommunications",
+    "Emergency": "Secours et urgences",
+    "Advertising": "Publicité",
+    "Realtor": "Agence immobilière",
+    "Culture": "Culture",
+    "Mobile": "Téléphonie mobile",
+    "Legal Services": "Services juridiques",
+    "Cleaning": "Nettoyage",
+    "Religion": "Culte",
+}
+_ORGANIZATION_EN: dict[str, str] = {"XNA": "No employer", "Other": "Other sector"}
+# "Business Entity Type 3", "Trade: type 7", "Industry: type 11", "Transport: type 4".
+_NUMBERED = re.compile(r"^(Business Entity|Trade|Industry|Transport):? [Tt]ype (\d+)$")
+_NUMBERED_NAMES = {
+    "Business Entity": ("Entreprise", "Business entity"),
+    "Trade": ("Commerce", "Trade"),
+    "Industry": ("Industrie", "Industry"),
+    "Transport": ("Transport", "Transport"),
+}
+
+
+def format_level(level: str, lang: str = "fr", feature: str | None = None) -> str:
+    """A category as a person reads it, in French or English; `feature` tells the employer
+    type's codes apart ("XNA", "Other") from the same words in other columns."""
+    if feature == "ORGANIZATION_TYPE":
+        numbered = _NUMBERED.match(level)
+        if numbered:
+            fr, en = _NUMBERED_NAMES[numbered.group(1)]
+            return f"{en if lang == 'en' else fr} (type {numbered.group(2)})"
+        table = _ORGANIZATION_EN if lang == "en" else _ORGANIZATION_FR
+        if level in table:
+            return table[level]
     return (_LEVEL_LABELS_FR if lang == "fr" else _LEVEL_LABELS_EN).get(level, level)
 
 
@@ -179,7 +246,7 @@ def format_value(feature: str, value: Any, lang: str = "fr", raw: Any = None) ->
     if is_missing(value):
         return _MISSING[lang]
     if isinstance(value, str):
-        return format_level(value, lang)
+        return format_level(value, lang, feature)
     if isinstance(value, bool):
         return _YES_NO[lang][int(value)]
     number = float(value)

@@ -94,3 +94,17 @@ def test_the_training_client_note_is_for_the_advisor_never_on_paper() -> None:
     css = (Path(__file__).resolve().parents[2] / "assets" / "dashboard.css").read_text()
     print_rules = css.split("@media print", 1)[1]
     assert ".advisor-only" in print_rules.split("display: none", 1)[0]
+
+
+def test_every_level_the_form_and_the_reasons_show_is_in_the_pages_language() -> None:
+    from layouts.edit import _input
+    from scoring.display import format_value
+    from scoring.schema import TABLES
+
+    spec = next(c for c in TABLES["application_train"].columns if c.name == "ORGANIZATION_TYPE")
+    select = _input({"name": spec.name, "levels": list(spec.levels), "nullable": True}, "Security", "fr")
+    labels = {o["label"] for o in select.options}
+    assert "Sécurité" in labels and "Entreprise (type 3)" in labels and "Security" not in labels
+    assert format_value("ORGANIZATION_TYPE", "XNA", "fr") == "Sans employeur"
+    assert format_value("WEEKDAY_APPR_PROCESS_START", "MONDAY", "fr") == "lundi"
+    assert format_value("WEEKDAY_APPR_PROCESS_START", "MONDAY", "en") == "Monday"
