@@ -102,6 +102,9 @@ class ClientSummary:
     decision: str | None
     summary: dict[str, Any]
     updated_at: datetime
+    # The summary fields the query matched: SK_ID_CURR for an id prefix, the text fields whose
+    # level a word named; empty when the query was empty.
+    matched_fields: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -112,6 +115,7 @@ class ClientSummary:
             "decision": self.decision,
             "summary": json_safe(self.summary),
             "updated_at": self.updated_at.isoformat(),
+            "matched_fields": list(self.matched_fields),
         }
 
 

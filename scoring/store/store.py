@@ -43,7 +43,6 @@ from sqlalchemy import (
     delete,
     event,
     func,
-    or_,
     select,
     text,
     update,
@@ -73,6 +72,7 @@ from scoring.store.records import (
     as_utc,
     json_safe,
 )
+from scoring.store.search import SEARCH_LIMIT_MAX, search_clients
 from scoring.store.sessions import SessionPolicy
 from scoring.text_policy import escape_controls, refused_character
 
@@ -85,13 +85,10 @@ NEW_CLIENT_ID_FLOOR = 10_000_000
 MAX_CLIENT_ID = 2**63 - 1
 MIN_PASSWORD_LENGTH = 8
 TOKEN_PREFIX = "pad"
-SEARCH_LIMIT_MAX = 100
 # Migrations of concurrent processes (gunicorn workers without preload) queue on this lock.
 _PG_MIGRATION_LOCK = 738_105_112
 _MIGRATIONS = Path(__file__).parent / "migrations"
 _USER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
-_TEXT_FIELDS = (("NAME_INCOME_TYPE", Client.income_type), ("OCCUPATION_TYPE", Client.occupation_type),
-                ("NAME_CONTRACT_TYPE", Client.contract_type))
 
 
 def normalize_database_url(database_url: str) -> URL:
@@ -570,31 +567,14 @@ class Store:
         """(number of matches, one page of them), computed in the database.
 
         ``""``: most recently updated first. Digits: clients whose id starts with them, by id (the
-        exact id first). Other text: every word must appear, case-insensitively, in the income
-        type, occupation or contract type; most recently updated first. ``limit`` is clamped to
-        1..100.
+        exact id first). Other text: every word must be part of the income type, occupation or
+        contract type, by its code or its French or English name, accents and case ignored; most
+        recently updated first. ``limit`` is clamped to 1..100. See scoring.store.search.
         """
         limit = min(max(_as_int("limit", limit), 1), SEARCH_LIMIT_MAX)
         offset = max(_as_int("offset", offset), 0)
-        # Control and format characters never occur in what is stored (scoring.text_policy), so
-        # they cannot match; dropped, they cannot reach PostgreSQL either, which refuses NUL.
-        query = "".join(c for c in (query or "") if refused_character(c) is None).strip()
-        recent = (Client.updated_at.desc(), Client.client_id.desc())
         with self._query() as connection:
-            if not query:
-                total = connection.execute(select(func.count()).select_from(_CLIENTS)).scalar_one()
-                rows = connection.execute(select(_CLIENTS).order_by(*recent).limit(limit).offset(offset)).all()
-            elif query.isascii() and query.isdigit():
-                total, rows = _search_id_prefix(connection, query, limit, offset)
-            else:
-                condition = _text_condition(query)
-                if condition is None:
-                    return 0, []
-                total = connection.execute(select(func.count()).select_from(_CLIENTS).where(condition)).scalar_one()
-                rows = connection.execute(
-                    select(_CLIENTS).where(condition).order_by(*recent).limit(limit).offset(offset)
-                ).all()
-            return int(total), [_summary_record(row) for row in rows]
+            return search_clients(connection, query, limit, offset)
 
     def bulk_load(
         self,
@@ -1103,91 +1083,6 @@ def _as_whole(value: Any) -> int | None:
     return int(number)
 
 
-@functools.cache
-def _text_levels() -> tuple[tuple[Any, tuple[str, ...]], ...]:
-    from scoring.schema import TABLES
-
-    applications = TABLES["application_train"]
-    return tuple((column, applications.column(name).levels or ()) for name, column in _TEXT_FIELDS)
-
-
-def _text_condition(query: str) -> Any | None:
-    """Each word must be part of the income type, occupation or contract type, case-insensitively.
-
-    These columns only hold the schema's levels (the input contract refuses others), so a word is
-    matched against the levels here and the database gets equality tests on indexed columns
-    instead of a scan with LIKE '%word%'. None when some word matches no level.
-    """
-    # Words that only match levels of one column narrow that column together ("sales staff" is
-    # occupation = 'Sales staff', one index lookup, rather than an AND of two ORs, which the
-    # planner can only answer by scanning the table).
-    narrowed: dict[str, tuple[Any, set[str]]] = {}
-    per_word = []
-    for word in query.lower().split()[:8]:
-        matches = [(column, {level for level in levels if word in level.lower()}) for column, levels in _text_levels()]
-        matches = [(column, levels) for column, levels in matches if levels]
-        if not matches:
-            return None
-        if len(matches) == 1:
-            column, levels = matches[0]
-            _, before = narrowed.get(column.key, (column, levels))
-            if not before & levels:
-                return None
-            narrowed[column.key] = (column, before & levels)
-        else:
-            per_word.append(or_(*(column.in_(sorted(levels)) for column, levels in matches)))
-    return and_(*(column.in_(sorted(levels)) for column, levels in narrowed.values()), *per_word)
-
-
-def id_prefix_ranges(prefix: str) -> list[tuple[int, int]]:
-    """Id ranges whose decimal form starts with ``prefix``, in increasing order.
-
-    "12" → [12, 12], [120, 129], [1200, 1299], …: each is a range scan of the primary key, so a
-    prefix search stays an index lookup on both backends.
-    """
-    if prefix == "0":
-        return [(0, 0)]
-    if prefix.startswith("0") or len(prefix) > 19:
-        return []
-    base = int(prefix)
-    ranges: list[tuple[int, int]] = []
-    for extra_digits in range(19 - len(prefix) + 1):
-        low, high = base * 10**extra_digits, (base + 1) * 10**extra_digits - 1
-        if low > MAX_CLIENT_ID:
-            break
-        ranges.append((low, min(high, MAX_CLIENT_ID)))
-    return ranges
-
-
-def _search_id_prefix(connection: Connection, prefix: str, limit: int, offset: int) -> tuple[int, list[Any]]:
-    # Two scalar subqueries: SQLite reads min() and max() from the index only one per query.
-    lowest, highest = connection.execute(select(
-        select(func.min(Client.client_id)).scalar_subquery(), select(func.max(Client.client_id)).scalar_subquery()
-    )).one()
-    ranges = [(low, high) for low, high in id_prefix_ranges(prefix)
-              if lowest is not None and high >= lowest and low <= highest]
-    if not ranges:
-        return 0, []
-    counts = connection.execute(select(*[
-        select(func.count()).select_from(Client).where(Client.client_id.between(low, high)).scalar_subquery()
-        for low, high in ranges
-    ])).one()
-    rows: list[Any] = []
-    skip = offset
-    for (low, high), count in zip(ranges, counts, strict=True):
-        if len(rows) == limit:
-            break
-        if skip >= count:
-            skip -= count
-            continue
-        rows += connection.execute(
-            select(_CLIENTS).where(_CLIENTS.c.client_id.between(low, high))
-            .order_by(_CLIENTS.c.client_id).offset(skip).limit(limit - len(rows))
-        ).all()
-        skip = 0
-    return sum(counts), rows
-
-
 def _dialect_insert(dialect: str) -> Any:
     """The dialect's INSERT (both have ON CONFLICT DO NOTHING)."""
     if dialect == "postgresql":
@@ -1227,22 +1122,6 @@ def _version_record(row: Any) -> ClientVersion:
         changed_fields=dict(row.changed_fields), author=row.author, reason=row.reason,
         created_at=as_utc(row.created_at), probability_of_default=row.probability_of_default,
         decision=row.decision, model_version=row.model_version, in_training_set=bool(row.in_training_set),
-    )
-
-
-def _summary_record(row: Any) -> ClientSummary:
-    return ClientSummary(
-        client_id=row.client_id, version=row.current_version, in_training_set=bool(row.in_training_set),
-        probability_of_default=row.probability_of_default, decision=row.decision,
-        summary={
-            "NAME_CONTRACT_TYPE": row.contract_type,
-            "AMT_INCOME_TOTAL": row.amt_income_total,
-            "AMT_CREDIT": row.amt_credit,
-            "NAME_INCOME_TYPE": row.income_type,
-            "DAYS_BIRTH": row.days_birth,
-            "OCCUPATION_TYPE": row.occupation_type,
-        },
-        updated_at=as_utc(row.updated_at),
     )
 
 

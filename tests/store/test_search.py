@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from scoring.store import NewClient, Store
-from scoring.store.store import id_prefix_ranges
+from scoring.store.search import fold, id_prefix_ranges
 
 from .conftest import application
 
@@ -82,6 +82,59 @@ def test_text_matches_income_type_occupation_or_contract_case_insensitively(popu
 
     total, hits = populated.search("revolving", limit=100)
     assert total == 61 and {hit.summary["NAME_CONTRACT_TYPE"] for hit in hits} == {"Revolving loans"}
+
+
+@pytest.mark.parametrize("query", ["retraité", "RETRAITÉ", "retraite", "Retraite", "pensioner", "PENSION", "« retraité »"])
+def test_income_type_matches_in_french_or_english_accents_and_case_ignored(populated: Store, query: str) -> None:
+    total, hits = populated.search(query, limit=100)
+    assert total == 76
+    assert {hit.summary["NAME_INCOME_TYPE"] for hit in hits} == {"Pensioner"}
+    assert all(hit.matched_fields == ("NAME_INCOME_TYPE",) for hit in hits)
+
+
+@pytest.mark.parametrize("query", ["ouvrier", "OUVRIER", "Laborers", "laborer"])
+def test_occupation_matches_in_french_or_english(populated: Store, query: str) -> None:
+    total, hits = populated.search(query, limit=100)
+    assert total == 77  # every 4th of the 305 clients, and client 1000000
+    assert {hit.summary["OCCUPATION_TYPE"] for hit in hits} == {"Laborers"}
+    assert all(hit.matched_fields == ("OCCUPATION_TYPE",) for hit in hits)
+
+
+@pytest.mark.parametrize("query", ["crédit renouvelable", "CREDIT RENOUVELABLE", "renouvelable", "revolving loans"])
+def test_contract_type_matches_in_french_or_english(populated: Store, query: str) -> None:
+    total, hits = populated.search(query, limit=100)
+    assert total == 61
+    assert {hit.summary["NAME_CONTRACT_TYPE"] for hit in hits} == {"Revolving loans"}
+    assert all(hit.matched_fields == ("NAME_CONTRACT_TYPE",) for hit in hits)
+
+
+def test_french_and_english_words_combine_and_each_hit_names_the_fields_it_matched(populated: Store) -> None:
+    total, hits = populated.search("salarié laborers", limit=100)
+    assert total == 77
+    assert all(hit.matched_fields == ("NAME_INCOME_TYPE", "OCCUPATION_TYPE") for hit in hits)
+    # "commercial" is an income type (Commercial associate) and, in French, an occupation (Sales
+    # staff): either matches, and each hit names the one it has.
+    total, hits = populated.search("commercial", limit=100)
+    assert total == 76 and {hit.matched_fields for hit in hits} == {("NAME_INCOME_TYPE",)}
+    # A phrase that is one level's name means that level only ("personnel" alone would also be
+    # the occupation "Personnel médical").
+    total, hits = populated.search("Prêt personnel", limit=100)
+    assert total == 305 - 61 and {hit.matched_fields for hit in hits} == {("NAME_CONTRACT_TYPE",)}
+    assert populated.search("ouvrier fonctionnaire") == (0, [])
+    assert populated.search("retraité xyz") == (0, [])
+
+
+def test_an_id_search_names_the_id_and_an_empty_one_nothing(populated: Store) -> None:
+    _, hits = populated.search("1002")
+    assert {hit.matched_fields for hit in hits} == {("SK_ID_CURR",)}
+    assert hits[0].to_dict()["matched_fields"] == ["SK_ID_CURR"]
+    _, hits = populated.search("")
+    assert {hit.matched_fields for hit in hits} == {()}
+
+
+def test_fold_drops_accents_and_case() -> None:
+    assert fold("RETRAITÉ") == fold("retraité") == fold("retraite") == "retraite"
+    assert fold("Chef d’entreprise") == "chef d'entreprise"
 
 
 def test_every_word_of_a_text_query_must_match(populated: Store) -> None:
