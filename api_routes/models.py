@@ -65,8 +65,9 @@ class ScoreQuery(LangQuery):
 
 
 class SearchQuery(LangQuery):
-    q: str = Field(default="", max_length=100, description="id prefix, or words of income type, occupation, "
-                                                           "contract type")
+    q: str = Field(default="", max_length=100,
+                   description="id prefix, or words of the income type, occupation or contract type, in French or "
+                               "English, accents and case ignored (e.g. retraité, ouvrier, Pensioner)")
     limit: int = Field(default=20, ge=1, le=100)
     offset: int = Field(default=0, ge=0, le=10**9)
 
@@ -299,6 +300,9 @@ class SearchHit(BaseModel):
     decision: Decision | None
     summary: dict[str, Any]
     updated_at: str
+    matched_fields: list[str] = Field(
+        description="what the query matched: SK_ID_CURR for an id prefix, else the summary fields (NAME_INCOME_TYPE, "
+                    "OCCUPATION_TYPE, NAME_CONTRACT_TYPE) whose value a word named; empty for an empty query")
 
 
 class SearchResponse(BaseModel):

@@ -31,7 +31,7 @@ from api_routes.problems import PROBLEM_JSON, PROBLEM_TYPES, pydantic_problem
 # Bump on every contract change and say what changed in docs/api-changelog.md: patch for a
 # description, minor for anything added (route, optional field, problem type), major for anything
 # removed, renamed or retyped (a generated client would break).
-API_VERSION = "2.2.0"
+API_VERSION = "2.3.0"
 # ASCII: generators derive the package name from the title (pret-a-depenser-scoring-api-client).
 API_TITLE = "Pret a depenser scoring API"
 API_DESCRIPTION = f"""API de score crédit « Prêt à dépenser » / credit-scoring API.

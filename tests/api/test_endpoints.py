@@ -96,6 +96,22 @@ def test_search_is_paginated_and_never_returns_everything(world: ApiWorld) -> No
     _problem(world.client.get("/api/clients?limit=100000", headers=headers), 422)
 
 
+def test_search_matches_french_and_english_level_names_and_says_which_field_matched(world: ApiWorld) -> None:
+    headers = world.headers("viewer")
+    pensioners = {hit.client_id for hit in world.store.search("Pensioner", limit=100)[1]}
+    assert pensioners, "the test store has pensioners"
+    for q in ("retraité", "RETRAITE", "pensioner"):
+        body = world.client.get("/api/clients", query_string={"q": q, "limit": 100}, headers=headers).get_json()
+        assert {r["client_id"] for r in body["results"]} == pensioners
+        assert {tuple(r["matched_fields"]) for r in body["results"]} == {("NAME_INCOME_TYPE",)}
+    body = world.client.get("/api/clients", query_string={"q": "ouvrier", "limit": 100}, headers=headers).get_json()
+    assert body["total"] > 0
+    assert {r["summary"]["OCCUPATION_TYPE"] for r in body["results"]} <= {"Laborers", "Low-skill Laborers"}
+    assert {tuple(r["matched_fields"]) for r in body["results"]} == {("OCCUPATION_TYPE",)}
+    by_id = world.client.get(f"/api/clients?q={world.client_ids[0]}", headers=headers).get_json()
+    assert by_id["results"][0]["matched_fields"] == ["SK_ID_CURR"]
+
+
 def test_client_record_has_labels_version_and_etag(world: ApiWorld) -> None:
     response = world.client.get(f"/api/client/{world.client_ids[2]}", headers=world.headers("viewer"))
     body = response.get_json()

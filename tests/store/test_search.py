@@ -84,7 +84,8 @@ def test_text_matches_income_type_occupation_or_contract_case_insensitively(popu
     assert total == 61 and {hit.summary["NAME_CONTRACT_TYPE"] for hit in hits} == {"Revolving loans"}
 
 
-@pytest.mark.parametrize("query", ["retraité", "RETRAITÉ", "retraite", "Retraite", "pensioner", "PENSION", "« retraité »"])
+@pytest.mark.parametrize("query", ["retraité", "RETRAITÉ", "retraite", "Retraite", "pensioner", "PENSION",
+                                   "« retraité »"])
 def test_income_type_matches_in_french_or_english_accents_and_case_ignored(populated: Store, query: str) -> None:
     total, hits = populated.search(query, limit=100)
     assert total == 76
