@@ -13,7 +13,7 @@ from layouts.edit import edit_panel
 from layouts.gauge import gauge_panel
 from layouts.history import history_panel
 from layouts.recourse import recourse_panel
-from layouts.search import client_href
+from layouts.search import client_href, home_intro
 from layouts.summary import summary_card
 from layouts.why import why_panel
 
@@ -70,7 +70,7 @@ def client_page(client_id: int, lang: str, feature_options: list[dict[str, str]]
 def home_page(lang: str) -> html.Div:
     return html.Div([
         html.H1(tr("search_title", lang), className="h3"),
-        html.P(tr("home_intro", lang)),
+        home_intro(lang),
     ])
 
 

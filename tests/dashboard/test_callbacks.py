@@ -224,13 +224,6 @@ def test_bivariate_panel_draws_the_chosen_axes(dashboard: Dashboard, advisor: Da
     assert "\"scatter\"" in serialised
 
 
-def test_search_finds_a_client_by_id_prefix(dashboard: Dashboard, advisor: DashRequest) -> None:
-    client_id = dashboard.client_ids[3]
-    body = response_of(advisor.call([("search-results", "children")], [("search-query", "value", str(client_id))],
-                                     [("shell-url", "search", "")]))
-    assert str(client_id) in json.dumps(body)
-
-
 # --- edit and what-if ------------------------------------------------------------------------
 
 EDIT_OUTPUTS = [("edit-result", "children"), ("edit-status", "children")]
