@@ -126,8 +126,11 @@ class Browserless:
             [("bivariate-body", "children")],
             [("bivariate-x", "value", x), ("bivariate-y", "value", y), ("bivariate-color", "value", "outcome"),
              ("client-data", "data", data)], [("shell-url", "search", "")])
-        times["search"], _ = self.post([("search-results", "children")], [("search-query", "value", "")],
-                                       [("shell-url", "search", "")])
+        times["search"], _ = self.post(
+            [("search-results", "children"), ("search-count", "children"), ("search-offset", "data"),
+             ("search-pager", "hidden"), ("search-previous", "disabled"), ("search-next", "disabled")],
+            [("search-query", "value", ""), ("search-previous", "n_clicks", 0), ("search-next", "n_clicks", 0)],
+            [("search-offset", "data", 0), ("shell-url", "search", "")])
         return times
 
 
