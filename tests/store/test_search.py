@@ -125,6 +125,33 @@ def test_french_and_english_words_combine_and_each_hit_names_the_fields_it_match
     assert populated.search("retraité xyz") == (0, [])
 
 
+def test_a_word_naming_two_fields_pages_through_either_in_recency_order(store: Store) -> None:
+    # "commercial": the income type Commercial associate, or the occupation Sales staff (French
+    # "Commercial"). Pages merge one ordered read per field; they must read like one ORDER BY.
+    clients = [NewClient(client_id, application(
+        NAME_INCOME_TYPE="Commercial associate" if client_id % 3 == 0 else "Working",
+        OCCUPATION_TYPE="Sales staff" if client_id % 5 == 0 else "Drivers"), in_training_set=False)
+        for client_id in range(1, 61)]
+    store.bulk_load(clients, progress=False)
+    for client_id in (7, 15, 30, 9):  # touched: most recent first, whichever field matched
+        current = store.current(client_id)
+        store.append_version(client_id, expected_version=current.version, fields=current.fields, author="a",
+                             reason="touch", **SCORE)
+    expected = [hit.client_id for hit in store.search("", limit=100)[1]
+                if hit.client_id % 3 == 0 or hit.client_id % 5 == 0]
+    assert expected[:3] == [9, 30, 15]
+    seen: list[int] = []
+    for offset in range(0, 40, 7):
+        total, hits = store.search("commercial", limit=7, offset=offset)
+        assert total == len(expected) == 28
+        seen += [hit.client_id for hit in hits]
+    assert seen == expected
+    _, hits = store.search("commercial", limit=100)
+    fields = {hit.client_id: hit.matched_fields for hit in hits}
+    assert fields[30] == ("NAME_INCOME_TYPE", "OCCUPATION_TYPE")
+    assert fields[9] == ("NAME_INCOME_TYPE",) and fields[5] == ("OCCUPATION_TYPE",)
+
+
 def test_an_id_search_names_the_id_and_an_empty_one_nothing(populated: Store) -> None:
     _, hits = populated.search("1002")
     assert {hit.matched_fields for hit in hits} == {("SK_ID_CURR",)}
