@@ -117,6 +117,19 @@ def install_security(server: OpenAPI, settings: Settings, script_hashes: list[st
         if swagger is not None:
             script_hashes = [*script_hashes, *inline_script_hashes(str(swagger()))]
     policy = content_security_policy(script_hashes)
+    security_headers = [
+        ("Content-Security-Policy", policy),
+        ("X-Frame-Options", "DENY"),  # browsers without frame-ancestors
+        ("X-Content-Type-Options", "nosniff"),
+        # The path of the page (client ids) stays on this site; the Origin check still has it.
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if settings.https:
+        security_headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    # Built once, lower-cased for the check: a response that set one of these keeps its own, and
+    # one pass over the response's headers instead of one per header (every response pays this).
+    defaults = tuple((name.lower(), name, value) for name, value in security_headers)
 
     @server.before_request
     def _refuse_cross_site_writes() -> Any:
@@ -135,14 +148,10 @@ def install_security(server: OpenAPI, settings: Settings, script_hashes: list[st
     @server.after_request
     def _security_headers(response: flask.Response) -> flask.Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", policy)
-        headers.setdefault("X-Frame-Options", "DENY")  # browsers without frame-ancestors
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        # The path of the page (client ids) stays on this site; the Origin check still has it.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if settings.https:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        present = {name.lower() for name, _ in headers}
+        for lowered, name, value in defaults:
+            if lowered not in present:
+                headers.add(name, value)
         return response
 
 

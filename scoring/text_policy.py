@@ -17,6 +17,13 @@ ALLOWED_CONTROLS = frozenset("\n\t")
 REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
 
 
+def _may_hold_refused(text: str) -> bool:
+    # str.isprintable() is False for every character of the refused categories (and for a few
+    # others: unassigned, separators other than the space), and runs in C: most texts, and every
+    # access-log value gunicorn formats on each request, need no per-character look-up at all.
+    return not text.isprintable()
+
+
 def normalize_line_breaks(text: str) -> str:
     """Browsers and terminals send CRLF or CR for a line break: one "\\n" each."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -24,6 +31,8 @@ def normalize_line_breaks(text: str) -> str:
 
 def refused_character(text: str) -> str | None:
     """The first character of ``text`` that free text may not hold, as U+XXXX, or None."""
+    if not _may_hold_refused(text):
+        return None
     for character in text:
         if character in ALLOWED_CONTROLS:
             continue
@@ -35,7 +44,7 @@ def refused_character(text: str) -> str | None:
 def escape_controls(text: str) -> str:
     """``text`` for a log line: every control or format character as an escape (\\n, \\x1b,
     \\u202e), so a value cannot start a forged line or hide what follows it."""
-    if not any(unicodedata.category(c) in REFUSED_CATEGORIES for c in text):
+    if not _may_hold_refused(text) or not any(unicodedata.category(c) in REFUSED_CATEGORIES for c in text):
         return text
     return "".join(c.encode("unicode_escape").decode("ascii") if unicodedata.category(c) in REFUSED_CATEGORIES
                    else c for c in text)

@@ -191,3 +191,13 @@ def test_over_https_cookies_are_secure_and_hsts_is_sent(dashboard: Dashboard, tm
     assert set_cookie.startswith("__Host-session=") and "Secure" in set_cookie and "HttpOnly" in set_cookie
     audited = next(e for e in dashboard.store.audit_events(limit=5) if e.action == "login")
     assert audited.detail["address"] == "198.51.100.20"  # the client, not the proxy
+
+
+def test_a_response_that_sets_a_security_header_keeps_its_own(dashboard: Dashboard, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, artifact_dir=dashboard.service.artifact.path, secret_key="own-header")
+    server = create_app(settings, dashboard=False, store=dashboard.store)
+    server.add_url_rule("/own", "own", lambda: ("ok", 200, {"referrer-policy": "no-referrer"}))
+    headers = server.test_client().get("/own").headers
+    assert headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
