@@ -27,11 +27,12 @@ from scoring.text_policy import escape_controls
 class EscapedAtoms(SafeAtoms):
     """gunicorn escapes quotes in access-log values; this also escapes control characters. The
     path is logged decoded, so "/x%0D%0A127.0.0.1 \"GET /admin\" 200" would otherwise write a
-    second, forged line."""
+    second, forged line. Escaped when the format reads a value: gunicorn gathers every request
+    and response header and WSGI variable as atoms on each request, and the format uses five."""
 
-    def __init__(self, atoms: dict[str, Any]) -> None:
-        super().__init__({key: escape_controls(value) if isinstance(value, str) else value
-                          for key, value in atoms.items()})
+    def __getitem__(self, key: str) -> Any:
+        value = super().__getitem__(key)
+        return escape_controls(value) if isinstance(value, str) else value
 
 
 class EscapingLogger(Logger):
