@@ -116,10 +116,19 @@ class Browserless:
         data = find_store(page["shell-page"]["children"])
         # The callbacks the new page fires (summary and title come drawn with the page; their
         # callbacks only follow a saved edit and are not timed here).
-        for name, outputs in (("gauge", ["gauge-decision", "gauge-chart"]), ("why", ["why-reasons-body", "why-charts"]),
-                              ("history", ["history-body"]), ("recourse", ["recourse-body"]),
-                              ("edit_form", ["edit-form"])):
-            times[name], _ = self.post([(output, "children") for output in outputs], [("client-data", "data", data)])
+        client = ("client-data", "data", data)
+        refresh = ("advisor-refresh", "data", 0)
+        for name, outputs, inputs in (
+                ("gauge", ["gauge-decision", "gauge-chart"], [client]),
+                ("why", ["why-reasons-body", "why-charts"], [client, ("why-analyst", "value", False)]),
+                ("history", ["history-body"], [client, refresh]),
+                ("recourse", ["recourse-body"], [client]),
+                ("edit_form", ["edit-form"], [client]),
+                ("decision", ["advisor-body", ("advisor-pending", "data"), ("advisor-approval", "hidden"),
+                              "advisor-pending-text", ("advisor-decide", "disabled"), ("advisor-contest", "disabled"),
+                              "advisor-role-note"], [client, refresh])):
+            times[name], _ = self.post(
+                [output if isinstance(output, tuple) else (output, "children") for output in outputs], inputs)
         times["compare"], _ = self.post(
             [("compare-body", "children"), ("compare-feature", "value")],
             [("compare-feature", "value", None), ("compare-similar", "value", []), ("client-data", "data", data)],
