@@ -166,6 +166,17 @@ new MutationObserver(() => {
 """
 
 
+def wait_for_every_panel(page: Any, timeout_s: float = 60) -> None:
+    """Until the page has seen every panel. Polled from here: Playwright's wait_for_function
+    evaluates its predicate with eval in the page, which the app's CSP (no 'unsafe-eval') refuses.
+    The times themselves are taken in the page, so the polling interval does not change them."""
+    deadline = time.monotonic() + timeout_s
+    while page.evaluate("Object.keys(window.__panelSeen || {}).length") < len(PANEL_SELECTORS):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"panels seen: {page.evaluate('window.__panelSeen')}")
+        time.sleep(0.05)
+
+
 def logged_in_page(browser: Any, base: str) -> tuple[Any, Any]:
     """A new browser context (empty cache), logged in, with the panel watcher installed."""
     import json
@@ -193,7 +204,7 @@ def browser_page_loads(base: str, client_ids: list[int], count: int) -> dict[str
         for index, client_id in enumerate(client_ids[: count + 1]):
             context, page = logged_in_page(browser, base)  # a new context: cold cache each time
             page.goto(f"{base}/client/{client_id}")
-            page.wait_for_function(f"Object.keys(window.__panelSeen).length === {len(PANEL_SELECTORS)}")
+            wait_for_every_panel(page)
             seen = page.evaluate("window.__panelSeen")
             if index > 0:
                 decision_ms.append(seen["decision"])
@@ -221,7 +232,7 @@ def profiled_load(browser: Any, base: str, client_id: int) -> dict[str, float]:
     cdp.send("Profiler.enable")
     cdp.send("Profiler.start")
     page.goto(f"{base}/client/{client_id}")
-    page.wait_for_function(f"Object.keys(window.__panelSeen).length === {len(PANEL_SELECTORS)}")
+    wait_for_every_panel(page)
     profile = cdp.send("Profiler.stop")["profile"]
     context.close()
     script_of = {}
