@@ -87,18 +87,26 @@ class Browserless:
                                     headers={"Origin": "http://localhost"})
         assert response.status_code == 303, response.status_code
 
-    def post(self, outputs: list[tuple[str, str]], inputs: list[tuple[str, str, Any]],
-             state: list[tuple[str, str, Any]] | None = None) -> tuple[float, Any]:
-        if len(outputs) == 1:
-            output: Any = f"{outputs[0][0]}.{outputs[0][1]}"
-            output_specs: Any = {"id": outputs[0][0], "property": outputs[0][1]}
-        else:
-            output = ".." + "...".join(f"{cid}.{prop}" for cid, prop in outputs) + ".."
-            output_specs = [{"id": cid, "property": prop} for cid, prop in outputs]
-        body = {"output": output, "outputs": output_specs,
-                "inputs": [{"id": c, "property": p, "value": v} for c, p, v in inputs],
-                "state": [{"id": c, "property": p, "value": v} for c, p, v in (state or [])],
-                "changedPropIds": [f"{inputs[0][0]}.{inputs[0][1]}"]}
+        # The callbacks as the app declares them (what the browser reads first): their outputs,
+        # inputs and states are taken from here, so the timed requests follow the dashboard.
+        self.dependencies = [d for d in self.client.get("/_dash-dependencies").get_json()
+                             if not d["output"].lstrip(".").startswith("{")]
+
+    def post(self, first_output: str, values: dict[str, Any]) -> tuple[float, Any]:
+        """The callback whose first output is `first_output` ("id.property"), its inputs and
+        states filled from `values` ("id.property" -> value; None when not given)."""
+        dependency = next(d for d in self.dependencies
+                          if d["output"].strip(".").split("...")[0].split("@")[0] == first_output)
+        outputs = [output.split("@")[0].rsplit(".", 1) for output in dependency["output"].strip(".").split("...")]
+        output_specs: Any = [{"id": cid, "property": prop} for cid, prop in outputs]
+
+        def filled(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return [{"id": i["id"], "property": i["property"], "value": values.get(f"{i['id']}.{i['property']}")}
+                    for i in items]
+
+        body = {"output": dependency["output"], "outputs": output_specs[0] if len(outputs) == 1 else output_specs,
+                "inputs": filled(dependency["inputs"]), "state": filled(dependency["state"]),
+                "changedPropIds": [f"{dependency['inputs'][0]['id']}.{dependency['inputs'][0]['property']}"]}
         started = time.perf_counter()
         response = self.client.post("/_dash-update-component", json=body)
         elapsed = (time.perf_counter() - started) * 1000
@@ -110,38 +118,22 @@ class Browserless:
         times: dict[str, float] = {}
         # The page arrives with the client's score in its store: one round trip, one scoring.
         times["page_with_score"], page = self.post(
-            [("shell-page", "children"), ("shell-recent", "data")],
-            [("shell-url", "pathname", f"/client/{client_id}"), ("shell-url", "search", "")],
-            [("shell-recent", "data", [])])
+            "shell-page.children", {"shell-url.pathname": f"/client/{client_id}", "shell-url.search": "",
+                                    "shell-recent.data": []})
         data = find_store(page["shell-page"]["children"])
+        values = {"client-data.data": data, "shell-url.search": "", "advisor-refresh.data": 0,
+                  "why-analyst.value": False, "compare-similar.value": [], "bivariate-x.value": x,
+                  "bivariate-y.value": y, "bivariate-color.value": "outcome", "search-query.value": "",
+                  "search-previous.n_clicks": 0, "search-next.n_clicks": 0, "search-offset.data": 0}
         # The callbacks the new page fires (summary and title come drawn with the page; their
         # callbacks only follow a saved edit and are not timed here).
-        client = ("client-data", "data", data)
-        refresh = ("advisor-refresh", "data", 0)
-        for name, outputs, inputs in (
-                ("gauge", ["gauge-decision", "gauge-chart"], [client]),
-                ("why", ["why-reasons-body", "why-charts"], [client, ("why-analyst", "value", False)]),
-                ("history", ["history-body"], [client, refresh]),
-                ("recourse", ["recourse-body"], [client]),
-                ("edit_form", ["edit-form"], [client]),
-                ("decision", ["advisor-body", ("advisor-pending", "data"), ("advisor-approval", "hidden"),
-                              "advisor-pending-text", ("advisor-decide", "disabled"), ("advisor-contest", "disabled"),
-                              "advisor-role-note"], [client, refresh])):
-            times[name], _ = self.post(
-                [output if isinstance(output, tuple) else (output, "children") for output in outputs], inputs)
-        times["compare"], _ = self.post(
-            [("compare-body", "children"), ("compare-feature", "value")],
-            [("compare-feature", "value", None), ("compare-similar", "value", []), ("client-data", "data", data)],
-            [("shell-url", "search", "")])
-        times["bivariate"], _ = self.post(
-            [("bivariate-body", "children")],
-            [("bivariate-x", "value", x), ("bivariate-y", "value", y), ("bivariate-color", "value", "outcome"),
-             ("client-data", "data", data)], [("shell-url", "search", "")])
-        times["search"], _ = self.post(
-            [("search-results", "children"), ("search-count", "children"), ("search-offset", "data"),
-             ("search-pager", "hidden"), ("search-previous", "disabled"), ("search-next", "disabled")],
-            [("search-query", "value", ""), ("search-previous", "n_clicks", 0), ("search-next", "n_clicks", 0)],
-            [("search-offset", "data", 0), ("shell-url", "search", "")])
+        for name, first_output in (
+                ("gauge", "gauge-decision.children"), ("why", "why-reasons-body.children"),
+                ("history", "history-body.children"), ("recourse", "recourse-body.children"),
+                ("edit_form", "edit-form.children"), ("decision", "advisor-body.children"),
+                ("compare", "compare-body.children"), ("bivariate", "bivariate-body.children"),
+                ("search", "search-results.children")):
+            times[name], _ = self.post(first_output, values)
         return times
 
 
