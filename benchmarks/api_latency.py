@@ -303,6 +303,8 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+        # The store (about 300 MB at full scale) is this run's scratch: nothing reads it again.
+        shutil.rmtree(workdir, ignore_errors=True)
 
     record = {
         **record_header(),

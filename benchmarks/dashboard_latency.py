@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -335,6 +336,9 @@ def main() -> None:
         "targets": {"every_panel_server_ms": 300, "first_page_load_s": 2.5},
     }
     write_record("dashboard_latency", record)
+    # The scratch directory (the store, about 200 MB at full scale, unless --database-url named one).
+    store.dispose()
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
