@@ -14,12 +14,15 @@ same copy and the same machine state). wrk drives each query mix at 1 and 8 conn
 - `words_paged`: the same words, pages 2 to 6 (offset 8 to 40, limit 8, as the dashboard pages).
 
 In the same run each query is timed in-process through `Store.search` (median of 30), which is the
-database's share. Target: p50 ≤ 20 ms at 8 connections.
+database's share. Target: p50 ≤ 20 ms at 8 connections. With `--postgres`, the copy's current
+versions are also loaded into a private PostgreSQL (tests/postgres.py) and the same queries timed
+in-process there, first page and page 6; `--no-api` skips gunicorn and wrk.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import signal
@@ -30,6 +33,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -50,6 +54,46 @@ def copy_store(source: Path, target: Path) -> None:
         origin.backup(copy)
 
 
+def time_searches(store: Any, offsets: tuple[int, ...] = (0,)) -> dict[str, dict[str, float | int]]:
+    """Median of 30 `Store.search` calls per word (and offset), with the total it found."""
+    timings: dict[str, dict[str, float | int]] = {}
+    for word in WORDS:
+        for offset in offsets:
+            times = []
+            for _ in range(30):
+                begin = time.perf_counter()
+                total, _ = store.search(word, limit=8, offset=offset)
+                times.append((time.perf_counter() - begin) * 1000)
+            key = word if offset == 0 else f"{word} @{offset}"
+            timings[key] = {"total": total, "median_ms": round(statistics.median(times), 2)}
+    return timings
+
+
+def postgres_timings(copy: Path) -> dict[str, object]:
+    """The copy's current versions loaded into a private PostgreSQL, searched in-process."""
+    from scoring.store import NewClient, Store
+    from tests.postgres import start_postgres
+
+    with sqlite3.connect(f"file:{copy}?mode=ro", uri=True) as source:
+        rows = source.execute(
+            "SELECT c.client_id, v.fields, c.in_training_set, c.probability_of_default, c.decision, c.model_version "
+            "FROM clients c JOIN client_versions v ON v.client_id = c.client_id AND v.version = c.current_version"
+        ).fetchall()
+    clients = [NewClient(client_id, json.loads(fields), bool(training), probability, decision, model)
+               for client_id, fields, training, probability, decision, model in rows]
+    server = start_postgres()
+    try:
+        store = Store.open(server.create_database())
+        started = time.perf_counter()
+        store.bulk_load(clients, progress=False)
+        load_seconds = time.perf_counter() - started
+        timings = time_searches(store, (0, 40))
+        store.dispose()
+        return {"clients": len(clients), "bulk_load_seconds": round(load_seconds, 1), "search": timings}
+    finally:
+        server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--artifact", type=Path, required=True)
@@ -58,6 +102,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each wrk measure")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--postgres", action="store_true", help="also time the searches in-process on PostgreSQL")
+    parser.add_argument("--no-api", action="store_true", help="skip gunicorn and wrk (in-process timings only)")
     args = parser.parse_args()
 
     from scoring.store import Store
@@ -85,15 +131,14 @@ def main() -> None:
              for word in WORDS for page in range(1, 6)]
 
     # The database's share, in-process on the same copy (what the API adds is JSON and HTTP).
-    in_process: dict[str, dict[str, float | int]] = {}
-    for word in WORDS:
-        times = []
-        for _ in range(30):
-            begin = time.perf_counter()
-            total, _ = store.search(word, limit=8)
-            times.append((time.perf_counter() - begin) * 1000)
-        in_process[word] = {"total": total, "median_ms": round(statistics.median(times), 2)}
+    in_process = time_searches(store)
     store.dispose()
+    postgres = postgres_timings(copy) if args.postgres else None
+    if args.no_api:
+        copy.unlink(missing_ok=True)
+        write_record("search_latency", {**record_header(), "store": str(args.store), "clients_in_store": clients,
+                                        "store_search_in_process": in_process, "postgres": postgres})
+        return
 
     port = free_port()
     env = {**os.environ, "PAD_DATA_DIR": str(workdir), "PAD_ARTIFACT_DIR": str(args.artifact),
@@ -143,6 +188,7 @@ def main() -> None:
         "seconds_per_measure": args.seconds,
         "api_totals": answers,
         "store_search_in_process": in_process,
+        "postgres": postgres,
         "results": results,
     })
 
