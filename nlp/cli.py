@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("--variant-runs", nargs="+", type=Path, default=[], metavar="RESULTS_JSON",
                      help="results.json of runs of a merged method with other settings on the same folds "
                           "(e.g. --max-input-len 256): adds a variants section, each tested against that method")
+    mrg.add_argument("--fewshot-runs", nargs="+", type=Path, default=[], metavar="FEWSHOT_JSON",
+                     help="fewshot.json (or fewshot.partial.json) files of `python -m nlp fewshot` on the same "
+                          "texts: adds a few_shot section (per draw accuracies, McNemar between methods)")
     exp = sub.add_parser("explain", help="T5 (a) vs TF-IDF explanations on fold 0 (local and global)")
     exp.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
     exp.add_argument("--model-dir", required=True, type=Path,
@@ -96,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     exs.add_argument("--setfit-steps", type=int, default=16, help="SetFit contrastive steps (default 16, as the table)")
     exs.add_argument("--max-length", type=int, default=64, help="MiniLM input tokens (default 64, as the table)")
     exs.add_argument("--ig-steps", type=int, default=32, help="integrated-gradients steps, local texts (default 32)")
-    exs.add_argument("--global-ig-steps", type=int, default=16, help="integrated-gradients steps, global view")
+    exs.add_argument("--global-ig-steps", type=int, default=8, help="integrated-gradients steps, global view")
     exs.add_argument("--global-texts", type=int, default=None,
                      help="test texts used for the global view (default: all of fold 0)")
     exs.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
@@ -159,13 +162,13 @@ def _report(results_path: Path) -> int:
 
 
 def _merge(paths: list[Path], out: Path, seed_runs: list[Path] | None = None,
-           variant_runs: list[Path] | None = None) -> int:
+           variant_runs: list[Path] | None = None, fewshot_runs: list[Path] | None = None) -> int:
     from nlp.compare import write_results
     from nlp.merge import MergeError, merge_results
     from nlp.report import write_reports
 
     try:
-        merged = merge_results(paths, seed_runs, variant_runs)
+        merged = merge_results(paths, seed_runs, variant_runs, fewshot_runs)
     except MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -439,7 +442,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         return _report(args.results)
     if args.command == "merge":
-        return _merge(args.results, args.out, args.seed_runs, args.variant_runs)
+        return _merge(args.results, args.out, args.seed_runs, args.variant_runs, args.fewshot_runs)
     if args.command == "explain":
         return _explain(args)
     if args.command == "tokenizers":

@@ -191,7 +191,7 @@ def _gram(name: str) -> str:
 # ------------------------------------------------------------------ driver
 
 def explain_setfit(corpus: Corpus, folds, out: Path, encoder_dir: Path, steps: int = 16, max_length: int = 64,
-                   n_steps: int = 32, global_steps: int = 16, global_texts: int | None = None, seed: int = 42,
+                   n_steps: int = 32, global_steps: int = 8, global_texts: int | None = None, seed: int = 42,
                    quick: bool = False) -> dict[str, Any]:
     """Train SetFit and TF-IDF on fold 0 (as in the main table), explain both locally and globally."""
     from dataclasses import replace

@@ -51,7 +51,7 @@ def _read_run(p: Path, flag: str = "") -> dict[str, Any]:
 
 
 def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
-                  variant_runs: list[Path] | None = None) -> dict[str, Any]:
+                  variant_runs: list[Path] | None = None, fewshot_runs: list[Path] | None = None) -> dict[str, Any]:
     runs = [(Path(p), _read_run(p)) for p in paths]
     base = runs[0][1]
     for p, r in runs[1:]:
@@ -109,6 +109,15 @@ def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
     if variant_runs:
         merged["variants"] = variants(merged, variant_runs, source_protocol, source_meta)
         meta["variant_runs"] = [str(p) for p in variant_runs]
+    if fewshot_runs:
+        from nlp.fewshot import combine
+
+        few = [json.loads(Path(p).read_text(encoding="utf-8")) for p in fewshot_runs]
+        for p, r in zip(fewshot_runs, few, strict=True):
+            if r["texts"]["ids"] != merged["texts"]["ids"]:
+                raise MergeError(f"--fewshot-runs {p}: not the same texts as the merged runs")
+        merged["few_shot"] = combine(few)
+        meta["fewshot_runs"] = [str(p) for p in fewshot_runs]
     return merged
 
 

@@ -198,6 +198,8 @@ def render_markdown(results: dict[str, Any]) -> str:
             lines.append(f"| {name} | {_pm(s['accuracy'])} | {_pm(s['generation_accuracy'])} "
                          f"| {_pm(s['invalid_generation_rate'], '{:.1%}')} |")
     lines += learning_curve_markdown(results)
+    if results.get("few_shot"):
+        lines += few_shot_markdown(results["few_shot"])
     lines += statistics_markdown(results)
     lines += variants_markdown(results)
     lines += ["", "## Hyperparameters chosen by inner CV (per fold)", ""]
@@ -246,18 +248,23 @@ def _num(x: float, lang: str) -> str:
 
 
 def plot_learning_curve(results: dict[str, Any], out: Path, lang: str = "en") -> Path:
-    fig, ax = plt.subplots(figsize=(7, 4.5))
+    fig, ax = plt.subplots(figsize=(10, 6))
     n_classes = len(results["label_names"])
+    values = []
     for method, rows in results["learning_curve"].items():
-        ax.plot([r["n_train"] / n_classes for r in rows], [r["accuracy"] for r in rows], marker="o",
-                label=method_name(method, lang))
+        ys = [r["accuracy"] for r in rows]
+        values += ys
+        ax.plot([r["n_train"] / n_classes for r in rows], ys, marker="o", label=method_name(method, lang))
     ax.set_xscale("log")
-    ax.set_xlabel(text("lc_x", lang))
-    ax.set_ylabel(text("lc_y", lang))
-    ax.set_ylim(0, 1.02)
+    ax.set_xlabel(text("lc_x", lang), fontsize=15)
+    ax.set_ylabel(text("lc_y", lang), fontsize=15)
+    # The y-axis spans the measured values (not 0 to 1), so the differences between methods show.
+    if values:
+        ax.set_ylim(max(0.0, min(values) - 0.03), min(1.0, max(values) + 0.02))
+    ax.tick_params(labelsize=13)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
-    ax.set_title(text("lc_title", lang))
+    ax.legend(fontsize=12)
+    ax.set_title(text("lc_title", lang), fontsize=16)
     if lang == "fr":
         ax.yaxis.set_major_formatter(decimal_tick)
     fig.tight_layout()
@@ -277,26 +284,106 @@ def write_reports(results: dict[str, Any], out: Path) -> list[Path]:
         paths += [*plot_confusions(results, out, lang), plot_learning_curve(results, out, lang)]
         if results.get("statistics"):
             paths.append(plot_intervals(results, out, lang))
+        if results.get("few_shot"):
+            paths.append(plot_few_shot(results["few_shot"], out, lang))
     return paths
+
+
+def plot_few_shot(few: dict[str, Any], out: Path, lang: str = "en") -> Path:
+    """Accuracy per labelled examples per class: mean over complete draws, error bar = std over draws.
+
+    A method with no complete draw (a partial run) is drawn as a hollow marker at its accuracy over
+    the texts it covered, without an error bar.
+    """
+    fig, ax = plt.subplots(figsize=(10, 6))
+    ks = sorted(int(k) for k in few["per_class"])
+    methods: list[str] = []
+    for k in ks:
+        methods += [m for m in few["per_class"][str(k)]["methods"] if m not in methods]
+    values = []
+    for i, m in enumerate(methods):
+        xs, ys, es, hollow = [], [], [], []
+        for k in ks:
+            info = few["per_class"][str(k)]["methods"].get(m)
+            if info is None:
+                continue
+            shift = k * (1 + 0.04 * (i - len(methods) / 2))  # side by side, bars not on top of each other
+            if info["accuracy_mean_over_draws"] is not None:
+                xs.append(shift)
+                ys.append(info["accuracy_mean_over_draws"])
+                es.append(info["accuracy_std_over_draws"] or 0.0)
+            else:
+                hollow.append((shift, info["accuracy_covered"]))
+        colour = f"C{i}"
+        if xs:
+            ax.errorbar(xs, ys, yerr=es, marker="o", capsize=5, lw=2, color=colour, label=method_name(m, lang))
+            values += [y - e for y, e in zip(ys, es, strict=True)] + [y + e for y, e in zip(ys, es, strict=True)]
+        for x, y in hollow:
+            ax.plot([x], [y], marker="o", mfc="none", ms=11, mew=2, color=colour,
+                    label=None if xs else text("fs_partial", lang, method=method_name(m, lang)))
+            values.append(y)
+    ax.set_xscale("log")
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.minorticks_off()
+    ax.set_xlabel(text("fs_x", lang), fontsize=15)
+    ax.set_ylabel(text("fs_y", lang), fontsize=15)
+    if values:
+        ax.set_ylim(max(0.0, min(values) - 0.02), min(1.0, max(values) + 0.02))
+    ax.tick_params(labelsize=13)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=12, loc="lower right")
+    if lang == "fr":
+        ax.yaxis.set_major_formatter(decimal_tick)
+    fig.tight_layout()
+    path = out / f"few_shot{suffix(lang)}.png"
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def few_shot_markdown(few: dict[str, Any]) -> list[str]:
+    lines = ["", "## Few-shot test (every fold, several draws of k examples per class)", "",
+             few["scope"] + ".", "",
+             "| k / class | Method | complete draws | accuracy per draw | mean ± std over draws "
+             "| accuracy on covered texts (n) [95 % CI] |",
+             "|---|---|---|---|---|---|"]
+    for k, block in sorted(few["per_class"].items(), key=lambda kv: int(kv[0])):
+        for m, info in block["methods"].items():
+            per = ", ".join(f"{a:.3f}" for a in info["accuracy_per_complete_draw"]) or "—"
+            ms = (f"{info['accuracy_mean_over_draws']:.3f} ± {info['accuracy_std_over_draws']:.3f}"
+                  if info["accuracy_std_over_draws"] is not None else
+                  (f"{info['accuracy_mean_over_draws']:.3f}" if info["accuracy_mean_over_draws"] is not None else "—"))
+            ci = info["bootstrap_95_covered"]["accuracy"]
+            cov = f"{info['accuracy_covered']:.3f} ({info['n_predictions']}) [{ci['low']:.3f}, {ci['high']:.3f}]"
+            lines.append(f"| {k} | {m} | {len(info['complete_draws'])} | {per} | {ms} | {cov} |")
+    lines += ["", "| k / class | a vs b | pairs | acc a | acc b | only a right | only b right | p | p (Holm) |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for k, block in sorted(few["per_class"].items(), key=lambda kv: int(kv[0])):
+        for name, t in block["mcnemar"].items():
+            lines.append(f"| {k} | {name} | {t['n_pairs']} | {t['accuracy_a']:.3f} | {t['accuracy_b']:.3f} "
+                         f"| {t['only_a_right']} | {t['only_b_right']} | {t['p_value']:.2g} "
+                         f"| {t['p_value_holm']:.2g} |")
+    return lines
 
 
 def plot_intervals(results: dict[str, Any], out: Path, lang: str = "en") -> Path:
     """Accuracy and macro-F1 with their 95 % bootstrap intervals, best method first."""
     boot = results["statistics"]["bootstrap_95"]
     names = sorted(boot, key=lambda m: boot[m]["accuracy"]["value"])
-    fig, ax = plt.subplots(figsize=(7, 0.5 * len(names) + 1.2))
+    fig, ax = plt.subplots(figsize=(11, 0.55 * len(names) + 1.6))
     y = np.arange(len(names))
     for offset, key, colour in ((-0.15, "accuracy", "tab:blue"), (0.15, "f1_macro", "tab:orange")):
         v = np.array([boot[m][key]["value"] for m in names])
         lo = np.array([boot[m][key]["low"] for m in names])
         hi = np.array([boot[m][key]["high"] for m in names])
         ax.errorbar(v, y + offset, xerr=[v - lo, hi - v], fmt="o", color=colour, capsize=3, label=text(key, lang))
-    ax.set_yticks(y, [method_name(m, lang) for m in names], fontsize=8)
-    ax.set_xlabel(text("intervals_x", lang))
+    ax.set_yticks(y, [method_name(m, lang) for m in names], fontsize=14)
+    ax.tick_params(axis="x", labelsize=13)
+    ax.set_xlabel(text("intervals_x", lang), fontsize=14)
     if lang == "fr":
         ax.xaxis.set_major_formatter(decimal_tick)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=13, loc="lower right")
     fig.tight_layout()
     path = out / f"intervals{suffix(lang)}.png"
     fig.savefig(path, dpi=110)
