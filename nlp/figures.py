@@ -22,24 +22,24 @@ def t5_text_to_text(path: Path, lang: str = "en") -> Path:
     The boxes hold T5's own task prefixes and a real product text, which are model inputs and
     stay verbatim in every language; only the title is translated.
     """
-    fig, ax = plt.subplots(figsize=(9, 3.6))
+    fig, ax = plt.subplots(figsize=(12, 5))
     ax.set_xlim(0, 10)
     ax.set_ylim(0, 4)
     ax.set_axis_off()
     rows = [
-        ("translate English to German: That is good.", "Das ist gut."),
-        ("classify: Sonata 7924PP Analog Watch - For Men ...", "Watches"),
-        ("summarize: state authorities dispatched emergency crews ...", "six people hospitalized ..."),
+        ("translate English to German:\nThat is good.", "Das ist gut."),
+        ("classify: Sonata 7924PP\nAnalog Watch - For Men ...", "Watches"),
+        ("summarize: state authorities\ndispatched emergency crews ...", "six people\nhospitalized ..."),
     ]
     for i, (inp, out) in enumerate(rows):
         y = 3.0 - 1.2 * i
         colour = "#cfe3ff" if i == 1 else "#eeeeee"
-        _box(ax, 0.1, y, 3.6, 0.8, inp, colour, 8)
-        ax.annotate("", xy=(4.2, 2.0), xytext=(3.7, y + 0.4), arrowprops={"arrowstyle": "->"})
-        ax.annotate("", xy=(6.3, y + 0.4), xytext=(5.8, 2.0), arrowprops={"arrowstyle": "->"})
-        _box(ax, 6.3, y, 3.5, 0.8, out, colour, 9)
-    _box(ax, 4.2, 1.3, 1.6, 1.4, label("t5_box", lang), "#ffe9b3", 10)
-    ax.set_title(label("t5_title", lang), fontsize=11)
+        _box(ax, 0.0, y, 3.8, 0.95, inp, colour, 14)
+        ax.annotate("", xy=(4.2, 2.0), xytext=(3.8, y + 0.45), arrowprops={"arrowstyle": "->"})
+        ax.annotate("", xy=(6.5, y + 0.45), xytext=(5.9, 2.0), arrowprops={"arrowstyle": "->"})
+        _box(ax, 6.5, y, 3.5, 0.95, out, colour, 14)
+    _box(ax, 4.2, 1.2, 1.7, 1.6, label("t5_box", lang), "#ffe9b3", 15)
+    ax.set_title(label("t5_title", lang), fontsize=16)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -48,22 +48,22 @@ def t5_text_to_text(path: Path, lang: str = "en") -> Path:
 
 def span_corruption(path: Path, text: str, seed: int = 3, lang: str = "en") -> Path:
     """Input with sentinels and the target listing what each sentinel hides (15 %, mean span 3)."""
-    words = text.split()[:60]
+    words = text.split()[:32]
     sentinels = [-(i + 1) for i in range(20)]
     inp, tgt = corrupt_spans(list(range(len(words))), sentinels, np.random.default_rng(seed))
 
     def render(ids: list[int]) -> str:
         return " ".join(f"<X{-i - 1}>" if i < 0 else words[i] for i in ids)
 
-    fig, ax = plt.subplots(figsize=(10, 4.2))
+    fig, ax = plt.subplots(figsize=(12, 6))
     ax.set_axis_off()
     blocks = [(label("span_original", lang), " ".join(words)), (label("span_input", lang), render(inp)),
               (label("span_target", lang), render(tgt))]
     for k, (name, body) in enumerate(blocks):
-        y = 0.9 - 0.33 * k
-        ax.text(0.0, y, name, fontsize=9, weight="bold", va="top", transform=ax.transAxes)
-        ax.text(0.17, y, _wrap(body, 95), fontsize=8.5, family="monospace", va="top", transform=ax.transAxes)
-    ax.set_title(label("span_title", lang), fontsize=10)
+        y = 0.95 - 0.34 * k
+        ax.text(0.0, y, name, fontsize=15, weight="bold", va="top", transform=ax.transAxes)
+        ax.text(0.0, y - 0.07, _wrap(body, 70), fontsize=14, family="monospace", va="top", transform=ax.transAxes)
+    ax.set_title(_wrap(label("span_title", lang), 80), fontsize=15)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -72,21 +72,21 @@ def span_corruption(path: Path, text: str, seed: int = 3, lang: str = "en") -> P
 
 def setfit_diagram(path: Path, lang: str = "en") -> Path:
     """SetFit's two stages: contrastive pairs fine-tune the encoder, then a logistic head."""
-    fig, ax = plt.subplots(figsize=(10, 3.4))
-    ax.set_xlim(0, 10)
+    fig, ax = plt.subplots(figsize=(12, 5))
+    ax.set_xlim(-0.1, 10.1)
     ax.set_ylim(0, 3.4)
     ax.set_axis_off()
-    _box(ax, 0.1, 2.0, 2.6, 1.0, "\"steel mug\" / \"ceramic mug\"\n" + label("setfit_same", lang), "#d8f0d8", 8)
-    _box(ax, 0.1, 0.6, 2.6, 1.0, "\"steel mug\" / \"analog watch\"\n" + label("setfit_diff", lang), "#f6d5d5", 8)
-    _box(ax, 3.4, 1.0, 2.2, 1.6, label("setfit_encoder", lang), "#ffe9b3", 9)
-    _box(ax, 6.3, 1.3, 1.6, 1.0, label("setfit_embedding", lang), "#eeeeee", 9)
-    _box(ax, 8.4, 1.3, 1.5, 1.0, label("setfit_head", lang), "#cfe3ff", 9)
+    _box(ax, 0.0, 2.0, 2.7, 1.0, "\"steel mug\" / \"ceramic mug\"\n" + label("setfit_same", lang), "#d8f0d8", 13)
+    _box(ax, 0.0, 0.6, 2.7, 1.0, "\"steel mug\" / \"analog watch\"\n" + label("setfit_diff", lang), "#f6d5d5", 13)
+    _box(ax, 3.3, 0.9, 2.4, 1.8, label("setfit_encoder", lang), "#ffe9b3", 14)
+    _box(ax, 6.2, 1.2, 1.7, 1.2, label("setfit_embedding", lang), "#eeeeee", 14)
+    _box(ax, 8.3, 1.2, 1.7, 1.2, label("setfit_head", lang), "#cfe3ff", 14)
     for (x0, y0), (x1, y1) in [((2.7, 2.5), (3.4, 2.0)), ((2.7, 1.1), (3.4, 1.6)), ((5.6, 1.8), (6.3, 1.8)),
                                ((7.9, 1.8), (8.4, 1.8))]:
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops={"arrowstyle": "->"})
-    ax.text(3.0, 0.2, label("setfit_stage1", lang), fontsize=8, ha="center")
-    ax.text(8.1, 0.2, label("setfit_stage2", lang), fontsize=8, ha="center")
-    ax.set_title(label("setfit_title", lang), fontsize=11)
+    ax.text(2.8, 0.1, _wrap(label("setfit_stage1", lang), 40), fontsize=14, ha="center")
+    ax.text(8.0, 0.1, _wrap(label("setfit_stage2", lang), 32), fontsize=14, ha="center")
+    ax.set_title(_wrap(label("setfit_title", lang), 70), fontsize=16)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
