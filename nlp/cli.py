@@ -245,7 +245,7 @@ def _read_json(path: Path, flag: str) -> dict:
 
 def _figures(data: Path, out: Path, results_path: Path | None = None, info_path: Path | None = None) -> int:
     from nlp.data import DataError, load_flipkart
-    from nlp.figures import setfit_diagram, span_corruption, t5_pretraining, t5_text_to_text
+    from nlp.figures import dataset_lengths, setfit_diagram, span_corruption, t5_pretraining, t5_text_to_text
     from nlp.labels import LANGS, suffix
     from nlp.t5_train import LOG_EVERY
 
@@ -265,8 +265,20 @@ def _figures(data: Path, out: Path, results_path: Path | None = None, info_path:
     long = [t for t in corpus.texts if len(t.split()) >= 60] or corpus.texts
     text = max(long, key=lambda t: len(set(t.split()[:60])))
     paths = []
+    lengths = None
+    try:
+        from transformers import AutoTokenizer
+
+        from nlp.embeddings import EmbeddingModelError, minilm_path
+
+        tok = AutoTokenizer.from_pretrained(str(minilm_path()))
+        lengths = [len(ids) for ids in tok(list(corpus.texts))["input_ids"]]
+    except (ImportError, EmbeddingModelError):
+        print("note: no MiniLM tokenizer, dataset figure skipped", file=sys.stderr)
     for lang in LANGS:
         sfx = suffix(lang)
+        if lengths is not None:
+            paths.append(dataset_lengths(out / f"dataset{sfx}.png", corpus, lengths, lang))
         paths += [t5_text_to_text(out / f"t5_text_to_text{sfx}.png", lang),
                   span_corruption(out / f"span_corruption{sfx}.png", text, lang=lang),
                   setfit_diagram(out / f"setfit{sfx}.png", lang)]

@@ -110,6 +110,15 @@ T5_PAIRS = (
 )
 
 
+# Does anything beyond the frozen MiniLM help? The two fine-tuned uses of the same weights against it
+# and against each other, on the same texts (all three read 64 jetons since the third pass).
+ENCODER_PAIRS = (
+    ("setfit_minilm", "minilm_logreg"),
+    ("minilm_finetuned", "minilm_logreg"),
+    ("setfit_minilm", "minilm_finetuned"),
+)
+
+
 def hub_method_name(model_id: str) -> str:
     return "t5_finetuned:" + model_id.rstrip("/").split("/")[-1]
 
@@ -418,6 +427,7 @@ def statistics(results: dict[str, Any], head_mask: np.ndarray | None = None) -> 
         "bootstrap_95": {m: bootstrap_ci(yt, p, n_labels, seed=0) for m, p in preds.items()},
         "mcnemar_vs_best": compare_to_best(yt, preds) if len(preds) > 1 else None,
         "t5_pretraining_tests": paired_tests(yt, preds, T5_PAIRS),
+        "encoder_tests": paired_tests(yt, preds, ENCODER_PAIRS),
         "near_copies": {
             "threshold_cosine": NEAR_COPY_COSINE,
             "n_texts_with_near_copy": int(near.sum()),
