@@ -228,7 +228,7 @@ def _explain_setfit(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote {args.out}/setfit_explanations.json and {len(res['local']) + 1} figures "
           f"(max IG relative error {res['max_ig_relative_error_local']:.2g} local, "
-          f"{res['max_ig_relative_error_global']:.2g} global)")
+          f"{res['max_ig_relative_error_global'] or float('nan'):.2g} global)")
     return 0
 
 

@@ -132,10 +132,19 @@ def global_setfit_words(scorer: SetFitScorer, test: Corpus, n_steps: int, k: int
 
 # ------------------------------------------------------------------ figures (readable when projected)
 
+def by_word(attr: Attribution) -> list[tuple[str, float]]:
+    """Attribution per word type (lower case, summed over its occurrences), largest magnitude first."""
+    sums: dict[str, float] = defaultdict(float)
+    for w, v in zip(attr.words, attr.scores, strict=True):
+        if any(ch.isalnum() for ch in w):
+            sums[w.lower()] += v
+    return sorted(sums.items(), key=lambda wv: -abs(wv[1]))
+
+
 def _bars(ax, attr: Attribution, title: str, colour: str, k: int, lang: str) -> None:
-    order = np.argsort(-np.abs(np.asarray(attr.scores)))[:k][::-1]
-    labels = [attr.words[i] for i in order]
-    values = [attr.scores[i] for i in order]
+    top = by_word(attr)[:k][::-1]
+    labels = [w for w, _ in top]
+    values = [v for _, v in top]
     ax.barh(range(len(values)), values, color=[colour if v > 0 else "tab:red" for v in values])
     ax.set_yticks(range(len(values)), labels, fontsize=15)
     ax.axvline(0, color="black", lw=0.8)
@@ -152,7 +161,7 @@ def plot_local(case: dict[str, Any], sf: Attribution, tf: Attribution, path: Pat
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
     _bars(axes[0], sf, label_text("sf_local_setfit", lang, label=sf.label), "tab:blue", k, lang)
     _bars(axes[1], tf, label_text("sf_local_tfidf", lang, label=tf.label), "tab:orange", k, lang)
-    head = textwrap.shorten(case["text"], 95)
+    head = textwrap.shorten(case["text"], 70)
     fig.suptitle(label_text("sf_local_head", lang, true=case["true"], text=head), fontsize=15, x=0.01,
                  ha="left")
     fig.tight_layout(rect=(0, 0, 1, 0.93))
@@ -185,7 +194,7 @@ def plot_global(g_sf: dict[str, list[tuple[str, float]]], g_tf: dict[str, list[t
 
 def _gram(name: str) -> str:
     kind, gram = name.split("__", 1)
-    return gram if kind == "word" else f"« {gram.strip()} »"
+    return gram if kind == "word" else f"« {gram.strip()} » (car.)"
 
 
 # ------------------------------------------------------------------ driver
@@ -228,17 +237,23 @@ def explain_setfit(corpus: Corpus, folds, out: Path, encoder_dir: Path, steps: i
         tf_attr = tfidf_word_attributions(pipe, test.texts[i], int(tf_pred[i]), test.label_names[int(tf_pred[i])])
         info = {**case, "id": test.ids[i], "true": test.label_names[int(test.labels[i])], "setfit_pred": sf_label,
                 "tfidf_pred": tf_attr.label, "text": textwrap.shorten(test.texts[i], 300),
-                "setfit_top_words": _top(sf_attr), "tfidf_top_words": _top(tf_attr),
+                "setfit_top_words": by_word(sf_attr)[:5], "tfidf_top_words": by_word(tf_attr)[:5],
                 "setfit_ig_total": sf_attr.total, "setfit_ig_convergence_error": delta,
+                # Every word's attribution, so the figures can be drawn again without the model.
+                "setfit_words": sf_attr.words, "setfit_scores": sf_attr.scores,
+                "tfidf_words": tf_attr.words, "tfidf_scores": tf_attr.scores,
                 "figure": f"setfit_local_{n}.png"}
         for lang in LANGS:
             plot_local(info, sf_attr, tf_attr, out / f"setfit_local_{n}{suffix(lang)}.png", lang)
         local.append(info)
     sample = test if global_texts is None else test.subset(np.arange(min(global_texts, len(test))))
-    g_sf, g_err = global_setfit_words(scorer, sample, global_steps)
     g_tf = tfidf_top_ngrams(pipe, test.label_names)
-    for lang in LANGS:
-        plot_global(g_sf, g_tf, test.label_names, out / f"setfit_global{suffix(lang)}.png", lang=lang)
+    g_sf: dict[str, list[tuple[str, float]]] = {name: [] for name in test.label_names}
+    g_err = None
+    if len(sample):  # --global-texts 0: local explanations only
+        g_sf, g_err = global_setfit_words(scorer, sample, global_steps)
+        for lang in LANGS:
+            plot_global(g_sf, g_tf, test.label_names, out / f"setfit_global{suffix(lang)}.png", lang=lang)
     tf_words = {name: {w for gram, _ in grams for w in gram.split("__", 1)[1].split()} for name, grams in g_tf.items()}
     result = {
         "fold": 0, "n_test": len(test), "setfit_steps": steps, "max_length": max_length,
