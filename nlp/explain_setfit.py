@@ -171,20 +171,20 @@ def plot_local(case: dict[str, Any], sf: Attribution, tf: Attribution, path: Pat
 
 
 def plot_global(g_sf: dict[str, list[tuple[str, float]]], g_tf: dict[str, list[tuple[str, float]]],
-                categories: Sequence[str], path: Path, lang: str = "en", k: int = 5) -> Path:
+                categories: Sequence[str], path: Path, lang: str = "en", k: int = 4) -> Path:
     """A table as a figure: per category, SetFit's top words beside TF-IDF's top n-grams (large type)."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(13, 0.75 * (len(categories) + 1)))
+    fig, ax = plt.subplots(figsize=(15, 0.8 * (len(categories) + 1)))
     ax.set_axis_off()
     rows = [[c, ", ".join(w for w, _ in g_sf[c][:k]), ", ".join(_gram(g) for g, _ in g_tf[c][:k])]
             for c in categories]
     cols = [label_text("sf_global_cat", lang), label_text("sf_global_setfit", lang),
             label_text("sf_global_tfidf", lang)]
     table = ax.table(cellText=rows, colLabels=cols, loc="center", cellLoc="left", colLoc="left",
-                     colWidths=[0.24, 0.38, 0.38])
+                     colWidths=[0.27, 0.34, 0.39])
     table.auto_set_font_size(False)
-    table.set_fontsize(15)
+    table.set_fontsize(14)
     table.scale(1, 2.2)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -194,7 +194,7 @@ def plot_global(g_sf: dict[str, list[tuple[str, float]]], g_tf: dict[str, list[t
 
 def _gram(name: str) -> str:
     kind, gram = name.split("__", 1)
-    return gram if kind == "word" else f"« {gram.strip()} » (car.)"
+    return gram if kind == "word" else f"«{gram.strip()}»"
 
 
 # ------------------------------------------------------------------ driver
@@ -275,3 +275,11 @@ def explain_setfit(corpus: Corpus, folds, out: Path, encoder_dir: Path, steps: i
 def _top(attr: Attribution, k: int = 5) -> list[tuple[str, float]]:
     order = np.argsort(-np.asarray(attr.scores))[:k]
     return [(attr.words[i], round(float(attr.scores[i]), 4)) for i in order]
+
+
+def replot_global(explanations: Path, out: Path) -> list[Path]:
+    """Draw the global table again from setfit_explanations.json (no model needed)."""
+    r = json.loads(Path(explanations).read_text(encoding="utf-8"))
+    cats = list(r["global_setfit"])
+    return [plot_global(r["global_setfit"], r["global_tfidf"], cats, out / f"setfit_global{suffix(lang)}.png",
+                        lang=lang) for lang in LANGS]

@@ -85,10 +85,8 @@ TEXT: dict[str, dict[str, str]] = {
                        "en": "TF-IDF: coefficient × feature, \"{label}\""},
     "sf_local_head": {"fr": "Vraie catégorie : {true} — « {text} »", "en": "True: {true} — \"{text}\""},
     "sf_global_cat": {"fr": "Catégorie", "en": "Category"},
-    "sf_global_setfit": {"fr": "SetFit : mots d'attribution moyenne maximale",
-                         "en": "SetFit: words of largest mean attribution"},
-    "sf_global_tfidf": {"fr": "TF-IDF : n-grammes de plus fort coefficient",
-                        "en": "TF-IDF: n-grams of largest coefficient"},
+    "sf_global_setfit": {"fr": "SetFit : attribution moyenne", "en": "SetFit: mean attribution"},
+    "sf_global_tfidf": {"fr": "TF-IDF : coefficients («car.»)", "en": "TF-IDF: coefficients («chars»)"},
     "global_tfidf": {"fr": "coefficient TF-IDF", "en": "TF-IDF coefficient"},
 }
 
