@@ -20,7 +20,7 @@ body { font-family: 'DejaVu Serif', serif; font-size: 11pt; line-height: 1.35; }
 h1 { font-size: 17pt; } h2 { font-size: 14pt; margin-top: 1.1em; } h3 { font-size: 12pt; }
 table { border-collapse: collapse; font-size: 9pt; margin: 0.5em 0; }
 th, td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; }
-img { max-width: 100%; max-height: 9cm; display: block; margin: 0.4em auto; }
+img { max-width: 100%; max-height: 8cm; display: block; margin: 0.4em auto; }
 code { font-size: 9pt; }
 """
 

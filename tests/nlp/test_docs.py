@@ -78,7 +78,8 @@ def _table_after(text: str, heading: str, nth: int = 0) -> list[list[str]]:
     """Rows (cells, bold marks removed) of the nth markdown table after a heading."""
     body = text.split(heading, 1)[1]
     body = re.split(r"^#{2,3} ", body, maxsplit=1, flags=re.MULTILINE)[0]
-    tables = re.findall(r"((?:^\|.*\|\s*$\n?)+)", body, flags=re.MULTILINE)
+    # [ \t]* (not \s*): a blank line ends a table, so two tables in a row stay two.
+    tables = re.findall(r"((?:^\|.*\|[ \t]*\n?)+)", body, flags=re.MULTILINE)
     lines = [ln for ln in tables[nth].strip().splitlines()[2:]]
     return [[c.strip().replace("**", "") for c in ln.strip().strip("|").split("|")] for ln in lines]
 
