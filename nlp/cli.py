@@ -83,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     mrg.add_argument("--fewshot-runs", nargs="+", type=Path, default=[], metavar="FEWSHOT_JSON",
                      help="fewshot.json (or fewshot.partial.json) files of `python -m nlp fewshot` on the same "
                           "texts: adds a few_shot section (per draw accuracies, McNemar between methods)")
+    mrg.add_argument("--partial-runs", nargs="+", type=Path, default=[], metavar="RESULTS_JSON",
+                     help="results.partial.json of runs stopped before every fold: kept with their predictions, "
+                          "tested on the covered texts against every merged method")
     exp = sub.add_parser("explain", help="T5 (a) vs TF-IDF explanations on fold 0 (local and global)")
     exp.add_argument("--data", required=True, type=Path, help="Flipkart CSV file or the directory holding it")
     exp.add_argument("--model-dir", required=True, type=Path,
@@ -162,13 +165,14 @@ def _report(results_path: Path) -> int:
 
 
 def _merge(paths: list[Path], out: Path, seed_runs: list[Path] | None = None,
-           variant_runs: list[Path] | None = None, fewshot_runs: list[Path] | None = None) -> int:
+           variant_runs: list[Path] | None = None, fewshot_runs: list[Path] | None = None,
+           partial_runs: list[Path] | None = None) -> int:
     from nlp.compare import write_results
     from nlp.merge import MergeError, merge_results
     from nlp.report import write_reports
 
     try:
-        merged = merge_results(paths, seed_runs, variant_runs, fewshot_runs)
+        merged = merge_results(paths, seed_runs, variant_runs, fewshot_runs, partial_runs)
     except MergeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -454,7 +458,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         return _report(args.results)
     if args.command == "merge":
-        return _merge(args.results, args.out, args.seed_runs, args.variant_runs, args.fewshot_runs)
+        return _merge(args.results, args.out, args.seed_runs, args.variant_runs, args.fewshot_runs,
+                      args.partial_runs)
     if args.command == "explain":
         return _explain(args)
     if args.command == "tokenizers":

@@ -51,7 +51,8 @@ def _read_run(p: Path, flag: str = "") -> dict[str, Any]:
 
 
 def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
-                  variant_runs: list[Path] | None = None, fewshot_runs: list[Path] | None = None) -> dict[str, Any]:
+                  variant_runs: list[Path] | None = None, fewshot_runs: list[Path] | None = None,
+                  partial_runs: list[Path] | None = None) -> dict[str, Any]:
     runs = [(Path(p), _read_run(p)) for p in paths]
     base = runs[0][1]
     for p, r in runs[1:]:
@@ -109,6 +110,9 @@ def merge_results(paths: list[Path], seed_runs: list[Path] | None = None,
     if variant_runs:
         merged["variants"] = variants(merged, variant_runs, source_protocol, source_meta)
         meta["variant_runs"] = [str(p) for p in variant_runs]
+    if partial_runs:
+        merged["partial_runs"] = partial(merged, partial_runs)
+        meta["partial_runs"] = [str(p) for p in partial_runs]
     if fewshot_runs:
         from nlp.fewshot import combine
 
@@ -328,3 +332,48 @@ def _source_seed(merged: dict[str, Any], method: str) -> int:
         if method in run["methods"]:
             return int(run.get("train_seed", 0))
     return int(merged["protocol"].get("train_seed", 0))
+
+
+def partial(merged: dict[str, Any], partial_runs: list[Path]) -> dict[str, Any]:
+    """Runs stopped before every fold (results.partial.json): kept with their predictions, tested on
+    the texts of the folds they covered against the merged method of the same name and the others.
+
+    Each entry: the folds run, the out-of-fold predictions (null elsewhere), accuracy and bootstrap
+    interval on the covered texts, and exact McNemar tests (a = the partial run) against every
+    merged method on those same texts, Holm within the entry.
+    """
+    from nlp.stats import bootstrap_ci, holm, mcnemar_exact
+
+    y_all = np.asarray(merged["texts"]["y_true"])
+    k = len(merged["label_names"])
+    out: dict[str, Any] = {}
+    for p in partial_runs:
+        r = _read_run(p, "--partial-runs")
+        _check_same(merged, r, Path(p))
+        for m, info in r["methods"].items():
+            pv = np.array([-2 if x is None else x for x in info["oof_predictions"]])
+            covered = pv != -2
+            if not covered.any():
+                continue
+            y = y_all[covered]
+            tests = {}
+            for other, oinfo in merged["methods"].items():
+                po = np.array([-2 if x is None else x for x in oinfo["oof_predictions"]])[covered]
+                if np.all(po != -2):
+                    tests[other] = mcnemar_exact(y, pv[covered], po)
+                    tests[other]["accuracy_other"] = float(np.mean(po == y))
+            adjusted = holm({o: t["p_value"] for o, t in tests.items()})
+            for o, t in tests.items():
+                t["p_value_holm"] = adjusted[o]
+                t["significant_at_0_05_holm"] = bool(adjusted[o] < 0.05)
+            out[f"{m} / {Path(p).parent.name}"] = {
+                "method": m, "source": str(p), "command": r["meta"]["command"],
+                "complete": r["meta"].get("complete", False), "folds": [row["fold"] for row in info["per_fold"]],
+                "per_fold": info["per_fold"], "n_texts": int(covered.sum()),
+                "accuracy": float(np.mean(pv[covered] == y)),
+                "bootstrap_95": bootstrap_ci(y, pv[covered], k, seed=0),
+                "changes": protocol_changes(merged["protocol"], r["protocol"]),
+                "oof_predictions": info["oof_predictions"],
+                "mcnemar_vs_merged": tests,
+            }
+    return out

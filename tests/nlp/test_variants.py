@@ -138,3 +138,16 @@ def test_learning_curve_cells_are_placed_by_size_not_by_position() -> None:
     lines = learning_curve_markdown(results)
     assert "| t5_scratch | — | 0.867 |" in lines
     assert "| tfidf_linear | 0.800 | 0.967 |" in lines
+
+
+def test_a_partial_run_keeps_its_predictions_and_is_tested_on_the_folds_it_covered(tmp_path) -> None:
+    base = _run(tmp_path / "base" / "results.json", {"minilm_finetuned": [0, 1, 0, 1, 1, 0, 1, 0],
+                                                      "tfidf_linear": Y})
+    part = _run(tmp_path / "meanpool" / "results.json", {"minilm_finetuned": Y}, folds=(0,))
+    merged = merge_results([base], partial_runs=[part])
+    entry = merged["partial_runs"]["minilm_finetuned / meanpool"]
+    assert entry["folds"] == [0] and entry["n_texts"] == 4 and entry["accuracy"] == 1.0
+    assert entry["oof_predictions"][4:] == [None] * 4
+    # On fold 0 the merged fine-tuned method is right on 4 of 4 texts too: no discordant text.
+    assert entry["mcnemar_vs_merged"]["minilm_finetuned"]["only_a_right"] == 0
+    assert entry["mcnemar_vs_merged"]["tfidf_linear"]["accuracy_other"] == 1.0
