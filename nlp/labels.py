@@ -86,7 +86,7 @@ TEXT: dict[str, dict[str, str]] = {
     "sf_local_head": {"fr": "Vraie catégorie : {true} — « {text} »", "en": "True: {true} — \"{text}\""},
     "sf_global_cat": {"fr": "Catégorie", "en": "Category"},
     "sf_global_setfit": {"fr": "SetFit : attribution moyenne", "en": "SetFit: mean attribution"},
-    "sf_global_tfidf": {"fr": "TF-IDF : coefficients («car.»)", "en": "TF-IDF: coefficients («chars»)"},
+    "sf_global_tfidf": {"fr": "TF-IDF : coefficient", "en": "TF-IDF: coefficient"},
     "global_tfidf": {"fr": "coefficient TF-IDF", "en": "TF-IDF coefficient"},
 }
 
