@@ -138,7 +138,9 @@ def test_few_shot_tables_are_the_per_draw_accuracies_and_tests_they_name(results
             assert per_draw == " ; ".join(_fr(a) for a in info["accuracy_per_complete_draw"]), (k, label)
             assert mean_std.startswith(_fr(info["accuracy_mean_over_draws"])), (k, label)
         assert int(n_pred) == info["n_predictions"] and covered == _fr(info["accuracy_covered"]), (k, label)
-    for k, pair, n_pairs, acc_a, acc_b, only_a, only_b, _p in _table_after(text, "### 4.3", 1):
+    tests_table = _table_after(ANNEX.read_text(encoding="utf-8"), "## A.6")
+    assert tests_table
+    for k, pair, n_pairs, acc_a, acc_b, only_a, only_b, _p in tests_table:
         a, b = (by_label[x.strip()] for x in pair.split(" / ", 1)) if pair.count(" / ") == 1 else (None, None)
         t = few[k]["mcnemar"][f"{a} vs {b}"]
         assert (int(n_pairs), acc_a, acc_b) == (t["n_pairs"], _fr(t["accuracy_a"]), _fr(t["accuracy_b"])), pair
