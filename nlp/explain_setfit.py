@@ -146,10 +146,10 @@ def _bars(ax, attr: Attribution, title: str, colour: str, k: int, lang: str) -> 
     labels = [w for w, _ in top]
     values = [v for _, v in top]
     ax.barh(range(len(values)), values, color=[colour if v > 0 else "tab:red" for v in values])
-    ax.set_yticks(range(len(values)), labels, fontsize=15)
+    ax.set_yticks(range(len(values)), labels, fontsize=18)
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_title(title, fontsize=15, loc="left")
-    ax.tick_params(axis="x", labelsize=13)
+    ax.set_title(title, fontsize=17, loc="left")
+    ax.tick_params(axis="x", labelsize=15)
     if lang == "fr":
         ax.xaxis.set_major_formatter(decimal_tick)
 
@@ -161,8 +161,8 @@ def plot_local(case: dict[str, Any], sf: Attribution, tf: Attribution, path: Pat
     fig, axes = plt.subplots(1, 2, figsize=(12, 5.2))
     _bars(axes[0], sf, label_text("sf_local_setfit", lang, label=sf.label), "tab:blue", k, lang)
     _bars(axes[1], tf, label_text("sf_local_tfidf", lang, label=tf.label), "tab:orange", k, lang)
-    head = textwrap.shorten(case["text"], 70)
-    fig.suptitle(label_text("sf_local_head", lang, true=case["true"], text=head), fontsize=15, x=0.01,
+    head = textwrap.shorten(case["text"], 60)
+    fig.suptitle(label_text("sf_local_head", lang, true=case["true"], text=head), fontsize=17, x=0.01,
                  ha="left")
     fig.tight_layout(rect=(0, 0, 1, 0.93))
     fig.savefig(path, dpi=110)
@@ -284,3 +284,14 @@ def replot_global(explanations: Path, out: Path) -> list[Path]:
     cats = list(r["global_setfit"])
     return [plot_global(r["global_setfit"], r["global_tfidf"], cats, out / f"setfit_global{suffix(lang)}.png",
                         lang=lang) for lang in LANGS]
+
+
+def replot_local(explanations: Path, out: Path) -> list[Path]:
+    """Draw the local figures again from setfit_explanations.json (its per-word attributions)."""
+    r = json.loads(Path(explanations).read_text(encoding="utf-8"))
+    paths = []
+    for n, case in enumerate(r["local"]):
+        sf = Attribution(case["setfit_words"], case["setfit_scores"], case["setfit_pred"], case["setfit_ig_total"], 0.0)
+        tf = Attribution(case["tfidf_words"], case["tfidf_scores"], case["tfidf_pred"], 0.0, 0.0)
+        paths += [plot_local(case, sf, tf, out / f"setfit_local_{n}{suffix(lang)}.png", lang) for lang in LANGS]
+    return paths

@@ -102,18 +102,18 @@ def dataset_lengths(path: Path, corpus, lengths: list[int], lang: str = "en") ->
     data = [np.asarray(lengths)[labels == c] for c in range(len(corpus.label_names))]
     ax.boxplot(data, vert=False, whis=(5, 95), showfliers=False)
     ax.set_yticks(range(1, len(data) + 1), [f"{n} ({len(d)})" for n, d in zip(corpus.label_names, data, strict=True)],
-                  fontsize=14)
+                  fontsize=17)
     for cut, style in ((64, "--"), (256, ":")):
         ax.axvline(cut, color="tab:red", ls=style, lw=2)
-        ax.text(cut, len(data) + 0.6, label("ds_cut", lang, n=cut), color="tab:red", fontsize=14, ha="center")
+        ax.text(cut, len(data) + 0.6, label("ds_cut", lang, n=cut), color="tab:red", fontsize=17, ha="center")
     ax.set_xscale("log")
     ax.set_xticks([10, 20, 50, 100, 200, 500], ["10", "20", "50", "100", "200", "500"])
     ax.minorticks_off()
-    ax.set_xlabel(label("ds_x", lang), fontsize=15)
-    ax.tick_params(axis="x", labelsize=13)
+    ax.set_xlabel(label("ds_x", lang), fontsize=17)
+    ax.tick_params(axis="x", labelsize=16)
     ax.set_ylim(0.4, len(data) + 1.1)
     above = float(np.mean(np.asarray(lengths) > 64))
-    ax.set_title(label("ds_title", lang, share=f"{100 * above:.0f}".replace(".", ",")), fontsize=16)
+    ax.set_title(label("ds_title", lang, share=f"{100 * above:.0f}".replace(".", ",")), fontsize=18)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -295,7 +295,7 @@ def plot_few_shot(few: dict[str, Any], out: Path, lang: str = "en") -> Path:
     A method with no complete draw (a partial run) is drawn as a hollow marker at its accuracy over
     the texts it covered, without an error bar.
     """
-    fig, ax = plt.subplots(figsize=(10, 6))
+    fig, ax = plt.subplots(figsize=(10, 5.2))
     ks = sorted(int(k) for k in few["per_class"])
     methods: list[str] = []
     for k in ks:
@@ -325,13 +325,13 @@ def plot_few_shot(few: dict[str, Any], out: Path, lang: str = "en") -> Path:
     ax.set_xscale("log")
     ax.set_xticks(ks, [str(k) for k in ks])
     ax.minorticks_off()
-    ax.set_xlabel(text("fs_x", lang), fontsize=15)
-    ax.set_ylabel(text("fs_y", lang), fontsize=15)
+    ax.set_xlabel(text("fs_x", lang), fontsize=17)
+    ax.set_ylabel(text("fs_y", lang), fontsize=17)
     if values:
         ax.set_ylim(max(0.0, min(values) - 0.02), min(1.0, max(values) + 0.02))
-    ax.tick_params(labelsize=13)
+    ax.tick_params(labelsize=16)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=12, loc="lower right")
+    ax.legend(fontsize=15, loc="lower right")
     if lang == "fr":
         ax.yaxis.set_major_formatter(decimal_tick)
     fig.tight_layout()
@@ -370,20 +370,20 @@ def plot_intervals(results: dict[str, Any], out: Path, lang: str = "en") -> Path
     """Accuracy and macro-F1 with their 95 % bootstrap intervals, best method first."""
     boot = results["statistics"]["bootstrap_95"]
     names = sorted(boot, key=lambda m: boot[m]["accuracy"]["value"])
-    fig, ax = plt.subplots(figsize=(11, 0.55 * len(names) + 1.6))
+    fig, ax = plt.subplots(figsize=(11, 0.45 * len(names) + 1.5))
     y = np.arange(len(names))
     for offset, key, colour in ((-0.15, "accuracy", "tab:blue"), (0.15, "f1_macro", "tab:orange")):
         v = np.array([boot[m][key]["value"] for m in names])
         lo = np.array([boot[m][key]["low"] for m in names])
         hi = np.array([boot[m][key]["high"] for m in names])
         ax.errorbar(v, y + offset, xerr=[v - lo, hi - v], fmt="o", color=colour, capsize=3, label=text(key, lang))
-    ax.set_yticks(y, [method_name(m, lang) for m in names], fontsize=14)
-    ax.tick_params(axis="x", labelsize=13)
-    ax.set_xlabel(text("intervals_x", lang), fontsize=14)
+    ax.set_yticks(y, [method_name(m, lang) for m in names], fontsize=16)
+    ax.tick_params(axis="x", labelsize=15)
+    ax.set_xlabel(text("intervals_x", lang), fontsize=16)
     if lang == "fr":
         ax.xaxis.set_major_formatter(decimal_tick)
     ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=13, loc="lower right")
+    ax.legend(fontsize=15, loc="lower right")
     fig.tight_layout()
     path = out / f"intervals{suffix(lang)}.png"
     fig.savefig(path, dpi=110)
