@@ -172,8 +172,7 @@ def test_generate_shift_is_checked_before_generating(tmp_path: Path, capsys: pyt
 
 
 def test_postgresql_gives_the_same_report_as_sqlite(postgres_database_url: str, synthetic_dir: Path,
-                                                    trained_artifact: Path,
-                                                    base_store: tuple[str, ScoringService]) -> None:
+                                                    trained_artifact: Path, tmp_path: Path) -> None:
     """The two reads differ by backend (times as text on SQLite, epoch seconds on PostgreSQL;
     the JSON snapshot cast to text): the same clients give the same report."""
     store = Store.open(postgres_database_url)
@@ -185,7 +184,13 @@ def test_postgresql_gives_the_same_report_as_sqlite(postgres_database_url: str, 
         stored = service.monitor.report(MonitoringOptions(period="week"))
     finally:
         store.dispose()
-    on_sqlite = base_store[1].monitor.report(MonitoringOptions(use_stored_features=False, period="week"))
+    # A store of its own: the module's SQLite store has an edited client by now.
+    _, sqlite_store = _loaded(tmp_path, synthetic_dir, trained_artifact)
+    try:
+        on_sqlite = ScoringService.from_artifact(trained_artifact, sqlite_store).monitor.report(
+            MonitoringOptions(use_stored_features=False, period="week"))
+    finally:
+        sqlite_store.dispose()
     assert on_postgres.clients == on_sqlite.clients > 0
     assert stored.from_stored_features == stored.clients
     for report in (on_postgres, stored):
