@@ -109,7 +109,7 @@ def dataset_lengths(path: Path, corpus, lengths: list[int], lang: str = "en") ->
     ax.set_xscale("log")
     ax.set_xticks([10, 20, 50, 100, 200, 500], ["10", "20", "50", "100", "200", "500"])
     ax.minorticks_off()
-    ax.set_xlabel(label("ds_x", lang), fontsize=17)
+    ax.set_xlabel(label("ds_x", lang), fontsize=16)
     ax.tick_params(axis="x", labelsize=16)
     ax.set_ylim(0.4, len(data) + 1.1)
     above = float(np.mean(np.asarray(lengths) > 64))

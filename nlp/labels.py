@@ -72,7 +72,7 @@ TEXT: dict[str, dict[str, str]] = {
                      "en": "blue: pushes towards the label, red: away; first 70 words"},
     "global_t5": {"fr": "T5, IG moyen", "en": "T5 mean IG"},
     "ds_cut": {"fr": "{n} jetons", "en": "{n} tokens"},
-    "ds_x": {"fr": "jetons MiniLM par texte (boîte : quartiles ; traits : 5e et 95e centiles)",
+    "ds_x": {"fr": "jetons MiniLM par texte (boîte : quartiles ; traits : 5e-95e centiles)",
              "en": "MiniLM tokens per text (box: quartiles; whiskers: 5th and 95th percentiles)"},
     "ds_title": {"fr": "1 050 fiches, 150 par catégorie ; {share} % dépassent 64 jetons",
                  "en": "1,050 products, 150 per category; {share} % exceed 64 tokens"},
