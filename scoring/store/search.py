@@ -132,7 +132,7 @@ def text_query(query: str) -> TextQuery | None:
 
 
 def _levels_naming(text: str) -> list[tuple[str, Any, frozenset[str]]]:
-    """(field, column, levels) for each text field with a level that one of whose names contains ``text``."""
+    """(field, column, levels) for each text field that has levels with a name containing ``text``."""
     matches = [
         (field, column, frozenset(level for level, names in levels if any(text in name for name in names)))
         for field, column, levels in _level_names()
