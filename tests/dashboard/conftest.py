@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,15 +117,24 @@ def viewer(dashboard: Dashboard) -> DashRequest:
     return DashRequest(dashboard.login("lecteur"))
 
 
-@pytest.fixture(scope="session")
-def live_url(dashboard: Dashboard) -> Iterator[str]:
-    """The real app on a free loopback port, in a thread, for the browser tests."""
-    http = make_server("127.0.0.1", 0, dashboard.server, threaded=True)
+@contextmanager
+def served_on_loopback(server: Any) -> Iterator[str]:
+    """A Flask app on a free loopback port, in a thread, for the browser tests: its base URL."""
+    http = make_server("127.0.0.1", 0, server, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=5)
+    try:
+        yield f"http://127.0.0.1:{http.server_port}"
+    finally:
+        http.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_url(dashboard: Dashboard) -> Iterator[str]:
+    """The real app on a free loopback port, for the browser tests."""
+    with served_on_loopback(dashboard.server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

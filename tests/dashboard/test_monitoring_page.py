@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,6 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from werkzeug.serving import make_server
 
 from app import create_app
 from layouts.monitoring import ID
@@ -25,7 +23,7 @@ from scoring.monitoring_bins import BINS_FILE
 from scoring.settings import Settings
 from scoring.store import Store
 from scoring.store_cli import load_clients
-from tests.dashboard.conftest import SAME_SITE, DashRequest
+from tests.dashboard.conftest import SAME_SITE, DashRequest, served_on_loopback
 from tests.dashboard.test_browser import SCREENSHOTS, TIMEOUT_MS, VIEWPORT, serious_violations
 
 USERS = {"admin-suivi": ("admin", "mot-de-passe-admin"), "conseil-suivi": ("advisor", "mot-de-passe-conseil")}
@@ -110,12 +108,8 @@ def test_a_model_without_reference_bins_gets_the_command_to_run(tmp_path: Path, 
 
 @pytest.fixture(scope="module")
 def drift_url(drift_app: DriftApp) -> Iterator[str]:
-    http = make_server("127.0.0.1", 0, drift_app.server, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
-    thread.join(timeout=5)
+    with served_on_loopback(drift_app.server) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
