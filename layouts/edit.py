@@ -25,7 +25,7 @@ from layouts.common import (
     separators,
     tr,
 )
-from layouts.figure import Fig, trace
+from layouts.figure import Fig, percent_ticks, trace
 from layouts.gauge import chart
 from scoring.display import format_level
 from scoring.errors import FieldError, InvalidApplication
@@ -258,10 +258,13 @@ def before_after_figure(before: dict[str, Any], after: dict[str, Any], lang: str
     low, high = after["review_band"]
     figure.add_decision_band((low, high), float(after["threshold"]), tr("band_label", lang, low=probability(low, lang),
                                                                          high=probability(high, lang)))
+    right = max([*values, 100 * float(high)]) * 1.5
     figure.update_layout(
         height=190, margin={"l": 10, "r": 40, "t": 30, "b": 30},
         separators=separators(lang), font={"family": FONT, "color": INK, "size": 13},
-        xaxis={"range": [0, max([*values, 100 * float(high)]) * 1.5], "title": {"text": "%"}, "gridcolor": "#e6e6e6"},
+        # Ticks say "%" themselves: a "%" axis title sat on the middle tick.
+        xaxis={"range": [0, right], **percent_ticks(0, right / 100, lang, scale=100, target=5),
+               "gridcolor": "#e6e6e6"},
         yaxis={"autorange": "reversed", "automargin": True},
         plot_bgcolor="white", paper_bgcolor="white", showlegend=False,
     )
