@@ -5,7 +5,7 @@ HEALTHCHECK, the login page, a login, a score with a token, and no password in t
 layers, its configuration or the logs.
 
 How podman runs on these machines (Debian's podman with runc, a debootstrap'd base, host
-networking) is in ../shared/TESTING.md, "Containers"; scripts/system-deps.sh installs podman,
+networking) is in the team's testing notes (TESTING.md, "Containers"); scripts/system-deps.sh installs podman,
 runc and debootstrap and writes /etc/containers/containers.conf. Without podman the tests are
 skipped with the reason, except under CI, where they fail: CI must build the image.
 """
