@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import pytest
 from scoring.service import ScoringService
 from scoring.store import Store
 from scoring.store_cli import application_clients
-from tests.net import free_port
+from tests.net import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,20 +37,8 @@ def served(tmp_path: Path, trained_artifact: Path, service: ScoringService, test
     env = {**os.environ, "PAD_DATA_DIR": str(tmp_path), "PAD_ARTIFACT_DIR": str(trained_artifact),
            "DATABASE_URL": database, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "1",
            "PAD_THREADS": "2", "PAD_SECRET_KEY": "test"}
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen([str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), "app:server"], cwd=ROOT,
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = start_gunicorn(env, port, wait_s=60)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
     yield base, token, client_id, process, database
     process.send_signal(signal.SIGTERM)
     try:

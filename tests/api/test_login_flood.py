@@ -23,7 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.net import free_port
+from tests.net import free_port, start_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOOD_CLIENTS = 96
@@ -87,19 +87,7 @@ def gunicorn_server(tmp_path: Path, trained_artifact: Path):
     env = {**os.environ, "PAD_DATA_DIR": str(tmp_path), "PAD_ARTIFACT_DIR": str(trained_artifact),
            "DATABASE_URL": f"sqlite:///{tmp_path / 'store.db'}", "HOST": "127.0.0.1", "PORT": str(port),
            "WEB_CONCURRENCY": "2", "PAD_THREADS": "4", "PAD_SECRET_KEY": "test", "PAD_TRUSTED_PROXIES": "1"}
-    process = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "-c", str(ROOT / "gunicorn.conf.py"),
-                                "app:server"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/health", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("gunicorn did not start: " + process.stderr.read().decode()[-2000:])
+    process = start_gunicorn(env, port, wait_s=90)
     time.sleep(1)  # both workers up
     yield port
     process.send_signal(signal.SIGTERM)
