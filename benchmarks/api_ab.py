@@ -23,12 +23,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import httpx
 import psutil
-from api_latency import drive_wrk, free_port
+from api_latency import drive_wrk, free_port, wait_ready
 from results_file import record_header, write_record
 
 TOKEN_SCRIPT = """
@@ -85,16 +83,7 @@ def main() -> None:
                 cwd=checkout, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             servers[label] = (process, f"http://127.0.0.1:{port}", token)
         for label, (process, base, token) in servers.items():
-            deadline = time.monotonic() + 180
-            while True:
-                try:
-                    if httpx.get(f"{base}/api/ready", headers={"Authorization": f"Bearer {token}"}).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise SystemExit(f"{label}: the server did not start")
-                time.sleep(0.5)
+            wait_ready(base, token, process, 180, label)
             drive_wrk(base, token, score_paths, 2, 8)  # every worker reads the artifact on first use
 
         names = ("health_c8_p50_ms", "score_only_c8_p50_ms", "score_only_c1_p50_ms",

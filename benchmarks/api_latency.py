@@ -162,6 +162,20 @@ def configured_worker_class() -> str:
     return "sync"  # gunicorn's own default
 
 
+def wait_ready(base: str, token: str, process: subprocess.Popen, seconds: float, label: str = "server") -> None:
+    """Until /api/ready answers 200; SystemExit when the server dies or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if httpx.get(f"{base}/api/ready", headers={"Authorization": f"Bearer {token}"}).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit(f"{label}: the server did not become ready in {seconds:.0f} s")
+        time.sleep(0.5)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -214,13 +228,7 @@ def main() -> None:
                               stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/ready", headers={"Authorization": f"Bearer {token}"}).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+        wait_ready(base, token, server, 120)
         # Every worker reads the artifact on its first request paths: warm them all up.
         drive(base, token, lambda r: ("GET", f"/api/score/{r.choice(client_ids)}", None), 64, args.concurrency, 99)
 

@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-from api_latency import configured_worker_class, cpu_probe_ms, drive_wrk, free_port
+from api_latency import configured_worker_class, cpu_probe_ms, drive_wrk, free_port, wait_ready
 from results_file import record_header, write_record
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,15 +151,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     results: dict[str, object] = {}
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/api/ready", headers={"Authorization": f"Bearer {token}"}).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            raise SystemExit("the server did not become ready in 120 s")
+        wait_ready(base, token, server, 120)
         answers = {word: httpx.get(f"{base}{path}", headers={"Authorization": f"Bearer {token}"}).json()["total"]
                    for word, path in zip(WORDS, words, strict=True)}
         drive_wrk(base, token, words, 2, 8)  # warm every worker up
