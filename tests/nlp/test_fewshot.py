@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 
+from nlp.data import stratified_per_class
 from nlp.encoder_methods import SetFitSettings
 from nlp.fewshot import FewShotConfig, FewShotStudy, combine, paper_setfit_steps
 
@@ -40,6 +41,30 @@ def test_study_pools_every_fold_and_draw_and_tests_setfit(corpus, tiny_encoder_d
     assert {r["n_train"] for r in fits} == {21}  # 3 per class x 7 classes, the same texts for every method
     assert len(fits) == 2 * 3 * 2
     assert {r["setfit_steps"] for r in fits if r["method"] == "setfit_minilm"} == {1}
+
+
+@pytest.mark.parametrize("bf16", [False, True])
+def test_setfit_bf16_covers_the_contrastive_phase_only(corpus, tiny_encoder_dir, monkeypatch, bf16) -> None:
+    import torch
+    from setfit import Trainer
+
+    from nlp.encoder_methods import train_setfit
+
+    seen: list[bool] = []
+    original = Trainer.train_embeddings
+
+    def recording(self, *args, **kwargs):
+        seen.append(torch.is_autocast_enabled("cpu"))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Trainer, "train_embeddings", recording)
+    train = corpus.subset(stratified_per_class(corpus.labels, 3, 0))
+    model = train_setfit(train, tiny_encoder_dir, SetFitSettings(max_steps=1, batch_size=4, max_length=16, bf16=bf16),
+                         quick_head=True)
+    assert seen == [bf16]
+    assert not torch.is_autocast_enabled("cpu")
+    # Autocast computes in bfloat16 but keeps the weights in float32: the saved model is unchanged in kind.
+    assert {p.dtype for p in model.model_body.parameters()} == {torch.float32}
 
 
 def test_a_partial_run_is_tested_only_on_the_texts_both_methods_covered() -> None:
