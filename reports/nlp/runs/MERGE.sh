@@ -1,4 +1,4 @@
-cd /work/wt-18
+cd "$(dirname "$0")/../../.."  # the repository root
 R=reports/nlp/runs
 FT="$R/minilm_finetuned_5folds/results.json"
 VAR=""
