@@ -96,10 +96,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "zone_watch": ("à surveiller", "watch"),
     "zone_act": ("à traiter", "act"),
     "zone_unknown": ("—", "—"),
-    "sources": ("{stored} demandes lues depuis leurs explications enregistrées, {snapshots} recalculées depuis leur "
-                "dossier ; {seconds} s.",
-                "{stored} applications read from their stored explanations, {snapshots} recomputed from their "
-                "record; {seconds} s."),
+    # Counts stand after a colon: "0 demandes" / "1 applications" would be wrong in either language.
+    "sources": ("Variables lues dans l'explication enregistrée : {stored} ; recalculées depuis le dossier : "
+                "{snapshots} ; rapport calculé en {seconds} s.",
+                "Features read from the stored explanation: {stored}; recomputed from the record: {snapshots}; "
+                "report computed in {seconds} s."),
     "how": ("Lecture : PSI < {watch} stable, {watch}–{act} à surveiller, > {act} à traiter. Classes : déciles de la "
             "référence, une classe pour les manquants, parts nulles remplacées par 0,0001. Voir docs/monitoring.md.",
             "Reading: PSI < {watch} stable, {watch}–{act} watch, > {act} act. Bins: the reference's deciles, one bin "
