@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from scoring.decision_bands import DecisionBands, probability_text
-from scoring.display import decision_label, format_percent
+from scoring.display import decision_label, format_number, format_percent
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANG = "fr"
@@ -55,10 +55,7 @@ def tr(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
 
 
 def number(value: float, decimals: int, lang: str) -> str:
-    text = f"{value:,.{decimals}f}"
-    if lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    return format_number(value, decimals, lang)
 
 
 def dropdown_labels(lang: str) -> dict[str, str]:
@@ -68,7 +65,7 @@ def dropdown_labels(lang: str) -> dict[str, str]:
                 "no_options_found": "No feature found"}
     return {"search": "Rechercher", "clear_search": "Effacer la recherche", "clear_selection": "Effacer",
             "no_options_found": "Aucune variable trouvée", "select_all": "Tout choisir",
-            "deselect_all": "Ne rien choisir", "selected_count": "{num} choisi(s)"}
+            "deselect_all": "Ne rien choisir", "selected_count": "Variables choisies : {num}"}
 
 
 def separators(lang: str) -> str:
@@ -461,9 +458,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "policy_intro": ("{n} colonnes de la demande sont exclues du modèle (gardées au dossier) :",
                      "{n} application columns are excluded from the model (kept in the file):"),
     "policy_cost": ("AUC en validation croisée sans ces exclusions : {without} ; avec : {with_} "
-                    "(coût : {cost} points d'AUC). Ajouter l'âge changerait l'AUC de {age} point(s).",
+                    "(coût : {cost} d'AUC). Ajouter l'âge changerait l'AUC de {age}.",
                     "Cross-validated AUC without these exclusions: {without}; with them: {with_} "
-                    "(cost: {cost} AUC points). Adding age would change the AUC by {age} point(s)."),
+                    "(cost: {cost} of AUC). Adding age would change the AUC by {age}."),
     "fair_count": ("Clients", "Clients"),
     "fair_approval": ("Taux d'accord", "Approval rate"),
     "fair_default": ("Taux de défaut", "Default rate"),

@@ -13,7 +13,7 @@ from layouts.decision import overrides_panel
 from layouts.figure import Fig, percent_ticks, trace
 from layouts.gauge import chart
 from layouts.why import importance_figure
-from scoring.display import format_level
+from scoring.display import format_level, format_points
 from scoring.feature_labels import feature_label
 
 ID = PanelIds("model")
@@ -153,10 +153,10 @@ def policy_block(policy: Any, lang: str) -> Any:
              html.Ul(items, className="small mb-1")]
     if measured:
         lines.append(html.P(tr("policy_cost", lang,
-                               cost=number(100 * measured["auc_cost_of_exclusions"], 2, lang),
+                               cost=format_points(100 * measured["auc_cost_of_exclusions"], 2, lang),
                                without=number(measured["cv_auc_without_exclusions"], 3, lang),
                                with_=number(measured["cv_auc_with_policy"], 3, lang),
-                               age=number(100 * measured["auc_contribution_of_age"], 2, lang)),
+                               age=format_points(100 * measured["auc_contribution_of_age"], 2, lang)),
                             className="small mb-0"))
     return html.Div(lines)
 

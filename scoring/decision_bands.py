@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scoring.display import format_probability
+from scoring.display import format_probability, points_unit
 
 # A tenth of a point: the precision every probability is shown with.
 GRID = 0.001
@@ -122,12 +122,9 @@ class DecisionBands:
 
 
 def _points(distance: float, lang: str) -> str:
-    value = abs(distance) * 100
     text = format_probability(abs(distance), lang).replace("\u202f%", "").replace("%", "").strip()
-    if lang == "fr":
-        # French keeps the singular below two: "0,5 point", "1,9 point", "2,8 points".
-        return f"{text} point" if value < 2 else f"{text} points"
-    return f"{text} point" if text == "1.0" else f"{text} points"
+    shown = float(text.replace("\u202f", "").replace(",", ".")) if lang == "fr" else float(text.replace(",", ""))
+    return f"{text} {points_unit(shown, lang)}"
 
 
 _SIDE: dict[str, dict[str, str]] = {

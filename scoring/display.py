@@ -117,6 +117,27 @@ def _number(value: float, decimals: int, lang: str) -> str:
     return text
 
 
+def format_number(value: float, decimals: int, lang: str = "fr") -> str:
+    """12000.5 -> "12 000,5" (fr) or "12,000.5" (en); a negative number takes the minus sign (U+2212)
+    that both languages print, not a hyphen."""
+    text = _number(value, decimals, lang)
+    return "\u2212" + text[1:] if text.startswith("-") else text
+
+
+def points_unit(value: float, lang: str = "fr") -> str:
+    """The unit after a number of (percentage or AUC) points: French keeps the singular below two
+    ("0,5 point", "1,9 point", "2,8 points"), English only for exactly one."""
+    if lang == "fr":
+        return "point" if abs(value) < 2 else "points"
+    return "point" if abs(value) == 1 else "points"
+
+
+def format_points(value: float, decimals: int, lang: str = "fr") -> str:
+    """0.35 -> "0,35 point" (fr) or "0.35 points" (en); -0.01 -> "−0,01 point"."""
+    shown = round(value, decimals)
+    return f"{format_number(value, decimals, lang)} {points_unit(shown, lang)}"
+
+
 def format_money(value: float, lang: str = "fr") -> str:
     return _number(float(value), 0, lang)
 

@@ -61,10 +61,11 @@ class InvalidApplication(ScoringError):
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = list(errors)
         fields = ", ".join(dict.fromkeys(e.field for e in self.errors))
+        n = len(self.errors)
         super().__init__(
-            f"Demande invalide ({len(self.errors)} erreur(s) : {fields}) — "
+            f"Demande invalide ({n} erreur{'s' if n > 1 else ''} : {fields}) — "
             + " ; ".join(e.message_fr for e in self.errors[:5]),
-            f"Invalid application ({len(self.errors)} error(s): {fields}) — "
+            f"Invalid application ({n} error{'s' if n != 1 else ''}: {fields}) — "
             + "; ".join(e.message_en for e in self.errors[:5]),
         )
 

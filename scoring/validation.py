@@ -203,14 +203,26 @@ def _employment_after_working_age(r: Mapping[str, Any]) -> FieldError | None:
     return None
 
 
+def _children_fr(children: float) -> str:
+    if children < 1:
+        return ""
+    return " et son enfant" if children == 1 else f" et ses {_num(children, 'fr')} enfants"
+
+
+def _children_en(children: float) -> str:
+    if children < 1:
+        return ""
+    return " and their child" if children == 1 else f" and their {_num(children, 'en')} children"
+
+
 def _household_holds_children(r: Mapping[str, Any]) -> FieldError | None:
     members, children = r.get("CNT_FAM_MEMBERS"), r.get("CNT_CHILDREN")
     if members is not None and children is not None and members < children + 1:
         return _error("CNT_FAM_MEMBERS", members, "rule",
-                      f"le foyer ({_num(members, 'fr')} personnes) doit compter au moins le client et ses "
-                      f"{children} enfant(s).",
-                      f"the household ({_num(members, 'en')} people) must count at least the client and their "
-                      f"{children} child(ren).")
+                      f"le foyer ({_num(members, 'fr')} {'personne' if members < 2 else 'personnes'}) doit compter "
+                      f"au moins le client{_children_fr(children)}.",
+                      f"the household ({_num(members, 'en')} {'person' if members == 1 else 'people'}) must count "
+                      f"at least the client{_children_en(children)}.")
     return None
 
 

@@ -140,6 +140,22 @@ def test_cross_field_rules(new_application: dict, changes: dict, field: str) -> 
     assert _errors(excinfo) == {field: "rule"}
 
 
+@pytest.mark.parametrize(("children", "members", "fr", "en"), [
+    (1, 1.0, "le foyer (1 personne) doit compter au moins le client et son enfant.",
+     "the household (1 person) must count at least the client and their child."),
+    (5, 2.0, "le foyer (2 personnes) doit compter au moins le client et ses 5 enfants.",
+     "the household (2 people) must count at least the client and their 5 children."),
+])
+def test_the_household_rule_is_said_without_plural_brackets(new_application: dict, children: int, members: float,
+                                                            fr: str, en: str) -> None:
+    changes = {"CNT_CHILDREN": children, "CNT_FAM_MEMBERS": members}
+    with pytest.raises(InvalidApplication) as excinfo:
+        validate_application({**new_application, **changes}, changed=changes)
+    (error,) = excinfo.value.errors
+    assert error.message_fr.endswith(": " + fr) and error.message_en.endswith(": " + en)
+    assert "(1 erreur :" in excinfo.value.message_fr and "(1 error:" in excinfo.value.message_en
+
+
 def test_an_age_outside_18_to_100_is_refused(new_application: dict) -> None:
     with pytest.raises(InvalidApplication) as excinfo:
         validate_application({**new_application, "DAYS_BIRTH": -16 * 365, "DAYS_EMPLOYED": -100})

@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, expect
 
 from layouts.gauge import decision_block
 from layouts.history import history_table
-from scoring.display import format_moment
+from layouts.model_page import policy_block
+from scoring.display import format_moment, format_points
 from scoring.feature_labels import feature_label
 from scoring.store.store import INITIAL_LOAD_REASON
 from tests.dashboard.conftest import Dashboard, text_of
@@ -108,3 +109,18 @@ def test_every_level_the_form_and_the_reasons_show_is_in_the_pages_language() ->
     assert format_value("ORGANIZATION_TYPE", "XNA", "fr") == "Sans employeur"
     assert format_value("WEEKDAY_APPR_PROCESS_START", "MONDAY", "fr") == "lundi"
     assert format_value("WEEKDAY_APPR_PROCESS_START", "MONDAY", "en") == "Monday"
+
+
+def test_points_are_said_with_their_unit_and_a_real_minus_sign() -> None:
+    assert format_points(-0.01, 2, "fr") == "\u22120,01 point"
+    assert format_points(0.35, 2, "en") == "0.35 points"
+    assert format_points(2.5, 1, "fr") == "2,5 points"
+    assert format_points(1, 0, "en") == "1 point"
+    policy = {"excluded_columns": ["CODE_GENDER"], "excluded_by_ground": {"protected": ["CODE_GENDER"]},
+              "grounds": {"protected": {"fr": "Critère protégé", "en": "Protected ground"}},
+              "measured": {"auc_cost_of_exclusions": 0.0035, "cv_auc_without_exclusions": 0.761,
+                           "cv_auc_with_policy": 0.7575, "auc_contribution_of_age": -0.0001}}
+    for lang, cost, age in (("fr", "0,35 point d'AUC", "\u22120,01 point."), ("en", "0.35 points of AUC",
+                                                                         "\u22120.01 points.")):
+        text = text_of(policy_block(policy, lang))
+        assert cost in text and text.endswith(age) and "(s)" not in text, text
