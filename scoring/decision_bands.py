@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scoring.display import format_probability, points_unit
+from scoring.display import format_points, format_probability
 
 # A tenth of a point: the precision every probability is shown with.
 GRID = 0.001
@@ -122,9 +122,7 @@ class DecisionBands:
 
 
 def _points(distance: float, lang: str) -> str:
-    text = format_probability(abs(distance), lang).replace("\u202f%", "").replace("%", "").strip()
-    shown = float(text.replace("\u202f", "").replace(",", ".")) if lang == "fr" else float(text.replace(",", ""))
-    return f"{text} {points_unit(shown, lang)}"
+    return format_points(abs(distance) * 100, 1, lang)
 
 
 _SIDE: dict[str, dict[str, str]] = {
