@@ -238,8 +238,9 @@ def _unknown_field(name: str, allowed: Iterable[str]) -> FieldError:
     close = difflib.get_close_matches(str(name), list(allowed), n=1)
     hint_fr = f" Vouliez-vous dire {close[0]!r} ?" if close else ""
     hint_en = f" Did you mean {close[0]!r}?" if close else ""
+    # `accepted` describes a value (AcceptedValues in the API's schema); the close name is in the message.
     return FieldError(str(name), None, "unknown_field", f"{name!r} : champ inconnu.{hint_fr}",
-                      f"{name!r}: unknown field.{hint_en}", close[0] if close else None)
+                      f"{name!r}: unknown field.{hint_en}")
 
 
 def validate_changes(changes: Mapping[str, Any], *, editable_only: bool = True) -> dict[str, Any]:
@@ -260,7 +261,7 @@ def validate_changes(changes: Mapping[str, Any], *, editable_only: bool = True) 
                                   f"{label(name, 'fr')} ({name}) : ce champ ne se modifie pas ici (il vient "
                                   "d'un autre système).",
                                   f"{label(name, 'en')} ({name}): this field cannot be changed here (it comes "
-                                  "from another system).", list(EDITABLE_FIELDS)))
+                                  "from another system)."))
             continue
         coerced, error = coerce_field(name, value)
         if error is not None:

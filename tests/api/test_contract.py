@@ -167,6 +167,20 @@ def test_a_pensioner_sentinel_is_accepted(service: ScoringService, new_applicati
     assert 0 < score.probability_of_default < 1
 
 
+def test_field_name_errors_say_what_is_accepted_only_in_the_documented_shape() -> None:
+    """`accepted` is an AcceptedValues object in the OpenAPI spec: a list of editable fields or a
+    suggested name there broke the contract (found by schemathesis)."""
+    from api_routes.models import FieldError as FieldErrorModel
+    from api_routes.problems import field_error
+
+    with pytest.raises(InvalidApplication) as excinfo:
+        validate_changes({"TOTALAREA_MODE": 1.0, "AMT_CREDT": 5.0})
+    assert _errors(excinfo) == {"TOTALAREA_MODE": "not_editable", "AMT_CREDT": "unknown_field"}
+    for error in excinfo.value.errors:
+        FieldErrorModel.model_validate(field_error(error, "en"))
+    assert "AMT_CREDIT" in excinfo.value.errors[1].message_en
+
+
 def test_edits_only_touch_editable_fields() -> None:
     with pytest.raises(InvalidApplication) as excinfo:
         validate_changes({"EXT_SOURCE_2": 0.9, "AMT_CREDIT": 1000.0})
