@@ -47,7 +47,9 @@ class SetFitSettings:
     num_iterations: int = 20
     # bfloat16 autocast for the contrastive phase only (mixed precision, as setfit's `use_amp` gives
     # on a GPU): 0.53 s instead of 0.88 s a step on this machine's 2 cores, which have AMX. The
-    # logistic head is fitted, and the test fold embedded, in float32 either way.
+    # logistic head is fitted, and the test fold embedded, in float32 either way. It held at 140
+    # steps (0.795 vs 0.800 on one fit) but broke at 280: 0.676 vs 0.890 on fold 0, and 0.57-0.72 on
+    # all 15 fits (runs/fewshot_setfit_bf16), so every reported SetFit number is float32.
     bf16: bool = False
 
 
