@@ -36,6 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="added to the neural methods' training seed only, folds unchanged (seed spread runs)")
     cmp_.add_argument("--t5-size", choices=["tiny", "mini", "small-cpu"], default=None)
     cmp_.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs for the offline T5 variants")
+    cmp_.add_argument("--finetune-epochs", type=int, default=None,
+                      help="most epochs for minilm_finetuned (default 3); early stopping on its validation split "
+                           "keeps the best")
     cmp_.add_argument("--pretrained-epochs", type=float, default=None, help="fine-tuning epochs for --model")
     cmp_.add_argument("--pretrain-steps", type=int, default=None, help="span-corruption steps for variant (b)")
     cmp_.add_argument("--external-steps", type=int, default=None,
@@ -443,12 +446,17 @@ def _config(args: argparse.Namespace, argv: list[str]):
             raise SystemExit(f"error: --lc-methods: {', '.join(unknown)} not among the methods run "
                              f"({', '.join(methods)})")
     setfit = cfg.setfit if args.setfit_steps is None else replace(cfg.setfit, max_steps=args.setfit_steps)
+    finetune = cfg.finetune
+    if args.finetune_epochs is not None:
+        if args.finetune_epochs < 1:
+            raise SystemExit("error: --finetune-epochs must be >= 1")
+        finetune = replace(finetune, epochs=args.finetune_epochs)
     if args.encoder_max_length is not None:
         if args.encoder_max_length < 8:
             raise SystemExit("error: --encoder-max-length must be >= 8")
         cfg = replace(cfg, encoder_max_length=args.encoder_max_length)
     return replace(
-        cfg, methods=methods, lc_per_class=per_class, lc_methods=lc_methods, setfit=setfit,
+        cfg, methods=methods, lc_per_class=per_class, lc_methods=lc_methods, setfit=setfit, finetune=finetune,
         pretrained_models=list(args.model),
         train_seed=args.train_seed, keep_models=args.keep_models, encoder_dir=args.encoder_dir,
         n_splits=args.folds, seed=args.seed,

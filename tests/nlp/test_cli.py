@@ -115,3 +115,15 @@ def test_few_shot_points_skip_t5_by_default_and_lc_methods_must_be_run(corpus_cs
         "tfidf_linear", "t5_scratch"]
     with pytest.raises(SystemExit, match="lc-methods: minilm_finetuned not among the methods run"):
         main([*argv, "--lc-methods", "minilm_finetuned"])
+
+
+def test_finetune_epochs_sets_the_ceiling_of_the_fine_tuned_minilm(corpus_csv, tmp_path) -> None:
+    from nlp.cli import _config, build_parser
+
+    argv = ["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--methods", "minilm_finetuned"]
+    assert _config(build_parser().parse_args(argv), argv).finetune.epochs == 3
+    argv10 = [*argv, "--finetune-epochs", "10"]
+    cfg = _config(build_parser().parse_args(argv10), argv10)
+    assert cfg.finetune.epochs == 10 and cfg.finetune.patience == 1
+    with pytest.raises(SystemExit, match="finetune-epochs must be >= 1"):
+        main([*argv, "--finetune-epochs", "0"])
