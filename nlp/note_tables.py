@@ -30,7 +30,7 @@ SHORT = {"tfidf_linear": "TF-IDF", "setfit_minilm": "SetFit", "minilm_logreg": "
          "t5_span_pretrained": "T5 (b)", "t5_external_tokenizer": "Contrôle de (c)",
          "t5_external_pretrained": "T5 (c)"}
 FEW_SHOT = {"tfidf_linear": "TF-IDF + SVM", "minilm_logreg_64": "MiniLM figé, 64 jetons",
-            "minilm_logreg_256": "MiniLM figé, 256 jetons", "setfit_minilm": "SetFit, 140 pas"}
+            "minilm_logreg_256": "MiniLM figé, 256 jetons", "setfit_minilm": "SetFit, budget de l'article"}
 
 
 def fr(x: float, d: int = 3) -> str:
