@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--t5-size", choices=["tiny", "mini", "small-cpu"], default=None)
     cmp_.add_argument("--epochs", type=float, default=None, help="fine-tuning epochs for the offline T5 variants")
     cmp_.add_argument("--finetune-epochs", type=int, default=None,
-                      help="most epochs for minilm_finetuned (default 3); early stopping on its validation split "
+                      help="most epochs for minilm_finetuned (default 10); early stopping on its validation split "
                            "keeps the best")
     cmp_.add_argument("--pretrained-epochs", type=float, default=None, help="fine-tuning epochs for --model")
     cmp_.add_argument("--pretrain-steps", type=int, default=None, help="span-corruption steps for variant (b)")

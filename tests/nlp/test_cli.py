@@ -121,9 +121,9 @@ def test_finetune_epochs_sets_the_ceiling_of_the_fine_tuned_minilm(corpus_csv, t
     from nlp.cli import _config, build_parser
 
     argv = ["compare", "--data", str(corpus_csv), "--out", str(tmp_path), "--methods", "minilm_finetuned"]
-    assert _config(build_parser().parse_args(argv), argv).finetune.epochs == 3
-    argv10 = [*argv, "--finetune-epochs", "10"]
-    cfg = _config(build_parser().parse_args(argv10), argv10)
-    assert cfg.finetune.epochs == 10 and cfg.finetune.patience == 1
+    assert _config(build_parser().parse_args(argv), argv).finetune.epochs == 10
+    argv3 = [*argv, "--finetune-epochs", "3"]
+    cfg = _config(build_parser().parse_args(argv3), argv3)
+    assert cfg.finetune.epochs == 3 and cfg.finetune.patience == 1
     with pytest.raises(SystemExit, match="finetune-epochs must be >= 1"):
         main([*argv, "--finetune-epochs", "0"])
