@@ -1,6 +1,6 @@
 """The note's tables, written from results.json, and the labels that name each method in them.
 
-`python -m nlp note-tables --results reports/nlp/results.json` prints them in French number format;
+`python -m nlp.note_tables [reports/nlp/results.json]` prints them in French number format;
 tests/nlp/test_docs.py reads the note's tables back and checks every cell against the JSON key it
 stands for (method by its label, quantity by its column), so a number in the wrong row or
 column fails even when it appears elsewhere in the results.
@@ -149,3 +149,13 @@ def note_tables(results: dict[str, Any]) -> dict[str, str]:
         out["TABLE_43"] = md_table(FEW_HEAD, fr_rows)
         out["TABLE_43_TESTS"] = md_table(FEW_TEST_HEAD, tests)
     return out
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    path = sys.argv[1] if len(sys.argv) > 1 else "reports/nlp/results.json"
+    with open(path, encoding="utf-8") as fh:
+        for name, table in note_tables(json.load(fh)).items():
+            print(f"{name}\n{table}\n")
