@@ -23,7 +23,9 @@ MAIN_ROWS: dict[str, tuple[str, str | None]] = {
     "T5 (a) depuis zéro": ("t5_scratch", None),
     "T5 (b) corruption de spans sur le pli": ("t5_span_pretrained", None),
     "Contrôle de (c) : son segmenteur seul": ("t5_external_tokenizer", None),
-    "T5 (c) pré-entraîné, 10 époques au plus": ("t5_external_pretrained", None),
+    "T5 (c) pré-entraîné, jusqu'à l'arrêt précoce": ("t5_external_pretrained", None),
+    "T5 (c) pré-entraîné, 10 époques au plus": ("t5_external_pretrained",
+                                                "t5_external_pretrained / t5_external"),
 }
 SHORT = {"tfidf_linear": "TF-IDF", "setfit_minilm": "SetFit", "minilm_logreg": "MiniLM figé 64",
          "bow_logreg": "Sac de mots", "minilm_finetuned": "MiniLM affiné", "t5_scratch": "T5 (a)",
@@ -126,12 +128,16 @@ def md_table(head: list[str], rows: list[list[str]]) -> str:
 
 
 def main_rows(results: dict[str, Any]) -> dict[str, tuple[str, str | None]]:
-    """MAIN_ROWS, where the fine-tuned MiniLM row is named by the pooling of the run merged for it."""
+    """MAIN_ROWS, where the fine-tuned MiniLM and T5 (c) rows are named by the runs merged for them."""
     rows = dict(MAIN_ROWS)
     if results["protocol"].get("minilm_finetuned", {}).get("pooling") != "mean":
         # Only the second pass's CLS-head run is merged: it is the method's own row.
         del rows["MiniLM affiné, moyenne des jetons + validation"]
         rows["MiniLM affiné, tête CLS sans validation (2e passe)"] = ("minilm_finetuned", None)
+    if "t5_external_pretrained / t5_external" not in results.get("variants", {}).get("variants", {}):
+        # Only the 10-epoch run of (c) is merged: it is the method's own row.
+        del rows["T5 (c) pré-entraîné, jusqu'à l'arrêt précoce"]
+        rows["T5 (c) pré-entraîné, 10 époques au plus"] = ("t5_external_pretrained", None)
     return rows
 
 
